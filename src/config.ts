@@ -1,0 +1,101 @@
+import { cleanEnv, host, num, port, str, url, bool, makeValidator, EnvError } from 'envalid';
+import { KMS_PATTERNS } from './kms/types.ts';
+
+/** Everything the gateway reads from its environment, validated once at start-up. */
+export interface GatewayConfig {
+  /** Interface to bind; loopback unless told otherwise. */
+  host: string;
+  /** Port to listen on; 0 picks a free one (tests). */
+  port: number;
+  /** KMS base URL without a path, e.g. `https://kms.cn-north-4.myhuaweicloud.com`; undefined = embedded emulator. */
+  kmsEndpoint: string | undefined;
+  /** The IAM project id in every KMS path (32 characters). */
+  kmsProjectId: string | undefined;
+  /** Per-call KMS timeout, milliseconds. */
+  kmsTimeoutMs: number;
+  /** How many times a read (list, describe) is retried on a network error or 502/503/504. */
+  kmsReadRetries: number;
+  /** Upper bound on concurrent KMS calls made for one GraphQL operation. */
+  kmsMaxConcurrency: number;
+  /** Overall deadline for one GraphQL operation, milliseconds. */
+  operationTimeoutMs: number;
+  /** pino level: fatal, error, warn, info, debug, trace, silent. */
+  logLevel: string;
+  /** `production` turns off GraphiQL, introspection and suggestions unless enabled below. */
+  production: boolean;
+  /** Origins allowed to call cross-origin (CORS); empty = none. */
+  corsOrigins: string[];
+}
+
+/** Defaults for everything but the KMS location; tests and embedders override what they need. */
+export const DEFAULT_CONFIG: Omit<GatewayConfig, 'kmsEndpoint' | 'kmsProjectId'> = {
+  host: '127.0.0.1',
+  port: 4000,
+  kmsTimeoutMs: 10_000,
+  kmsReadRetries: 2,
+  kmsMaxConcurrency: 8,
+  operationTimeoutMs: 25_000,
+  logLevel: 'info',
+  production: false,
+  corsOrigins: [],
+};
+
+const projectId = makeValidator<string>((value) => {
+  if (!KMS_PATTERNS.projectId.test(value)) throw new EnvError('must be a 32-character IAM project id');
+  return value;
+});
+
+const list = makeValidator<string[]>((value) =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0),
+);
+
+/**
+ * Reads and validates the environment. envalid reports every bad variable by name and exits,
+ * which is the message an operator needs; nothing secret is read here.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const e = cleanEnv(env, {
+    HOST: host({ default: DEFAULT_CONFIG.host }),
+    PORT: port({ default: DEFAULT_CONFIG.port }),
+    KMS_ENDPOINT: url({ default: undefined }),
+    KMS_PROJECT_ID: projectId({ default: undefined }),
+    KMS_TIMEOUT_MS: num({ default: DEFAULT_CONFIG.kmsTimeoutMs }),
+    KMS_READ_RETRIES: num({ default: DEFAULT_CONFIG.kmsReadRetries }),
+    KMS_MAX_CONCURRENCY: num({ default: DEFAULT_CONFIG.kmsMaxConcurrency }),
+    OPERATION_TIMEOUT_MS: num({ default: DEFAULT_CONFIG.operationTimeoutMs }),
+    LOG_LEVEL: str({
+      default: DEFAULT_CONFIG.logLevel,
+      choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+    }),
+    NODE_ENV: str({ default: 'development' }),
+    CORS_ORIGINS: list({ default: [] }),
+    GRAPHIQL: bool({ default: undefined }),
+  });
+  if (e.KMS_ENDPOINT !== undefined && e.KMS_PROJECT_ID === undefined) {
+    throw new EnvError('KMS_PROJECT_ID must be set when KMS_ENDPOINT is set');
+  }
+  if (e.KMS_ENDPOINT !== undefined && new URL(e.KMS_ENDPOINT).pathname !== '/') {
+    throw new EnvError(`KMS_ENDPOINT must be a base URL without a path, got ${e.KMS_ENDPOINT}`);
+  }
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    kmsEndpoint: e.KMS_ENDPOINT?.replace(/\/$/, ''),
+    kmsProjectId: e.KMS_PROJECT_ID,
+    kmsTimeoutMs: positive('KMS_TIMEOUT_MS', e.KMS_TIMEOUT_MS),
+    kmsReadRetries: e.KMS_READ_RETRIES,
+    kmsMaxConcurrency: positive('KMS_MAX_CONCURRENCY', e.KMS_MAX_CONCURRENCY),
+    operationTimeoutMs: positive('OPERATION_TIMEOUT_MS', e.OPERATION_TIMEOUT_MS),
+    logLevel: e.LOG_LEVEL,
+    production: e.NODE_ENV === 'production',
+    corsOrigins: e.CORS_ORIGINS,
+  };
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0) throw new EnvError(`${name} must be a positive number, got ${value}`);
+  return value;
+}

@@ -1,0 +1,87 @@
+import type { ErrorCode } from './codes.ts';
+
+/**
+ * Translation of KMS failures into the contract's error codes: pure functions over what came
+ * back (status and body text), so every branch is unit-tested without a network.
+ */
+
+/** KMS `error_code`s that mean the caller's credentials are missing, bad or expired. */
+const UNAUTHENTICATED_CODES = new Set([
+  'APIGW.0301', 'APIGW.0303', 'APIGW.0305', 'APIGW.0307',
+  'APIG.0301', 'APIG.0303', 'APIG.0305', 'APIG.0307',
+  'KMS.0301', 'KMS.0302', 'KMS.0303', 'KMS.0304',
+]);
+
+/** KMS answers 400 for a missing grant (KMS.2501) and a grant of another key (KMS.2502). */
+const NOT_FOUND_CODES = new Set(['KMS.0207', 'KMS.2501', 'KMS.2502']);
+
+const RATE_LIMITED_CODES = new Set(['APIGW.0308', 'APIG.0308']);
+
+/**
+ * Reads KMS's `error_code` from any of its three error body shapes (kms-api.md §6.3):
+ * `error.error_code` (KMS), `error.code` (seen from some services) or top-level `error_code`
+ * (API gateway). Non-JSON or any other shape yields undefined: the HTTP status then decides.
+ * The message is deliberately not read: APIGW messages echo the canonical request.
+ */
+export function parseKmsErrorCode(text: string): string | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(body)) return undefined;
+  const nested = body.error;
+  if (isRecord(nested)) {
+    const code = str(nested.error_code) ?? str(nested.code);
+    if (code !== undefined) return code;
+  }
+  return str(body.error_code);
+}
+
+/** The contract's mapping: KMS's `error_code` first, then the HTTP status. */
+export function errorCodeFor(status: number, kmsCode: string | undefined): ErrorCode {
+  if (kmsCode !== undefined) {
+    if (UNAUTHENTICATED_CODES.has(kmsCode)) return 'UNAUTHENTICATED';
+    if (NOT_FOUND_CODES.has(kmsCode)) return 'NOT_FOUND';
+    if (RATE_LIMITED_CODES.has(kmsCode)) return 'RATE_LIMITED';
+  }
+  if (status === 401) return 'UNAUTHENTICATED';
+  if (status === 403) return 'FORBIDDEN';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 429) return 'RATE_LIMITED';
+  if (status === 504) return 'UPSTREAM_TIMEOUT';
+  if (status >= 500) return 'UPSTREAM_ERROR';
+  if (status >= 400) return 'BAD_USER_INPUT';
+  return 'UPSTREAM_ERROR';
+}
+
+/** The user-facing message for a code: fixed text, never upstream text (it may echo secrets). */
+export function messageFor(code: ErrorCode, action: string, kmsCode: string | undefined): string {
+  const suffix = kmsCode === undefined ? '' : ` (${kmsCode})`;
+  switch (code) {
+    case 'UNAUTHENTICATED':
+      return `KMS did not accept the caller's token for ${action}${suffix}`;
+    case 'FORBIDDEN':
+      return `KMS denied ${action} to the caller${suffix}`;
+    case 'NOT_FOUND':
+      return `KMS found no such object for ${action}${suffix}`;
+    case 'RATE_LIMITED':
+      return `KMS is throttling ${action}; retry later${suffix}`;
+    case 'UPSTREAM_TIMEOUT':
+      return `KMS did not answer ${action} in time${suffix}`;
+    case 'BAD_USER_INPUT':
+      return `KMS rejected the parameters of ${action}${suffix}`;
+    case 'UPSTREAM_ERROR':
+      return `KMS failed to serve ${action}${suffix}`;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Codes look like `KMS.0306`; anything else is not trusted into a response. */
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && /^[A-Za-z]{2,10}\.[0-9A-Za-z]{1,10}$/.test(value) ? value : undefined;
+}

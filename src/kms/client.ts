@@ -1,0 +1,180 @@
+import http from 'node:http';
+import https from 'node:https';
+import got, { RequestError, type Got, type OptionsInit, type Response } from 'got';
+import type { GraphQLError } from 'graphql';
+import { gatewayError } from '../errors/codes.ts';
+import { errorCodeFor, messageFor, parseKmsErrorCode } from '../errors/kmsFailure.ts';
+import type {
+  KmsDescribeKeyResponse,
+  KmsGrantPage,
+  KmsGrantRefBody,
+  KmsListGrantsBody,
+  KmsListRetirableGrantsBody,
+} from './types.ts';
+
+/** Where KMS is and how patiently to talk to it. */
+export interface KmsClientOptions {
+  /** Base URL without a path, e.g. `https://kms.cn-north-4.myhuaweicloud.com`. */
+  endpoint: string;
+  projectId: string;
+  /** Per-attempt timeout, milliseconds. */
+  timeoutMs: number;
+  /** Retries of reads on network errors and 502/503/504; writes are never retried. */
+  readRetries: number;
+}
+
+/** Who is calling, forwarded on every KMS request; never stored beyond the request. */
+export interface KmsCallContext {
+  token: string;
+  requestId: string;
+  /** Aborts the call when the GraphQL operation's deadline passes. */
+  signal?: AbortSignal;
+}
+
+/** The KMS actions the gateway uses, one typed function each. Failures throw a contract GraphQLError. */
+export interface KmsClient {
+  listGrants(ctx: KmsCallContext, body: KmsListGrantsBody): Promise<KmsGrantPage>;
+  listRetirableGrants(ctx: KmsCallContext, body: KmsListRetirableGrantsBody): Promise<KmsGrantPage>;
+  revokeGrant(ctx: KmsCallContext, body: KmsGrantRefBody): Promise<void>;
+  describeKey(ctx: KmsCallContext, body: { key_id: string }): Promise<KmsDescribeKeyResponse>;
+}
+
+/** One finished KMS call, for metrics and logs (passed to `createKmsClient`'s `onCall`). */
+export interface KmsCallEvent {
+  action: string;
+  /** HTTP status, or 0 when no response came (timeout, connection error). */
+  status: number;
+  durationMs: number;
+}
+
+const RETRYABLE_STATUSES = [502, 503, 504];
+const MAX_BACKOFF_MS = 1000;
+
+/**
+ * Builds the client: one `got.extend` instance with every option normalised once, keep-alive
+ * agents, and no hooks on the hot path. Each call is: send -> classify status -> parse body, and
+ * any failure becomes a contract error here, so got's errors (whose options hold the caller's
+ * token) never leave this module.
+ */
+export function createKmsClient(options: KmsClientOptions, onCall?: (event: KmsCallEvent) => void): KmsClient {
+  const base = got.extend({
+    prefixUrl: `${options.endpoint}/v1.0/${options.projectId}/kms`,
+    method: 'POST',
+    responseType: 'text',
+    followRedirect: false,
+    timeout: { request: options.timeoutMs },
+    agent: {
+      http: new http.Agent({ keepAlive: true, maxSockets: 256 }),
+      https: new https.Agent({ keepAlive: true, maxSockets: 256 }),
+    },
+    retry: { limit: 0 },
+  });
+  const reads = base.extend({
+    retry: {
+      limit: options.readRetries,
+      methods: ['POST'],
+      statusCodes: RETRYABLE_STATUSES,
+      enforceRetryRules: true,
+      // Short jittered backoff: the contract answers every upstream failure within 30 s.
+      calculateDelay: ({ attemptCount, retryAfter }) =>
+        retryAfter ?? Math.min(100 * 2 ** (attemptCount - 1), MAX_BACKOFF_MS) + Math.random() * 100,
+    },
+  });
+
+  const call = async (client: Got, action: string, ctx: KmsCallContext, body: object): Promise<string> => {
+    const started = performance.now();
+    let status = 0;
+    try {
+      const response = (await client(action, requestOptions(ctx, body))) as Response<string>;
+      status = response.statusCode;
+      return response.body;
+    } catch (error) {
+      status = error instanceof RequestError ? (error.response?.statusCode ?? 0) : 0;
+      throw toGatewayError(error, action, ctx.requestId);
+    } finally {
+      onCall?.({ action, status, durationMs: performance.now() - started });
+    }
+  };
+
+  return {
+    async listGrants(ctx, body) {
+      return parseJson<KmsGrantPage>(await call(reads, 'list-grants', ctx, body), 'list-grants', ctx, isGrantPage);
+    },
+    async listRetirableGrants(ctx, body) {
+      const text = await call(reads, 'list-retirable-grants', ctx, body);
+      return parseJson<KmsGrantPage>(text, 'list-retirable-grants', ctx, isGrantPage);
+    },
+    async revokeGrant(ctx, body) {
+      // KMS answers `{}` or nothing at all; both mean done. Never retried: see README (error model).
+      await call(base, 'revoke-grant', ctx, body);
+    },
+    async describeKey(ctx, body) {
+      const text = await call(reads, 'describe-key', ctx, body);
+      return parseJson<KmsDescribeKeyResponse>(text, 'describe-key', ctx, isDescribeKey);
+    },
+  };
+}
+
+/** KMS's `sequence` is a 36-byte request serial number: our request id when it has that shape. */
+const SEQUENCE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function requestOptions(ctx: KmsCallContext, body: object): OptionsInit {
+  const options: OptionsInit = {
+    headers: { 'x-auth-token': ctx.token, 'x-request-id': ctx.requestId },
+    json: SEQUENCE.test(ctx.requestId) ? { ...body, sequence: ctx.requestId } : body,
+  };
+  if (ctx.signal !== undefined) options.signal = ctx.signal;
+  return options;
+}
+
+/** Maps anything a got call can throw to the contract's codes, dropping the got error itself. */
+export function toGatewayError(error: unknown, action: string, requestId: string): GraphQLError {
+  if (error instanceof RequestError && error.response !== undefined) {
+    const status = error.response.statusCode;
+    const kmsCode = parseKmsErrorCode(String(error.response.body ?? ''));
+    const code = errorCodeFor(status, kmsCode);
+    return gatewayError(code, messageFor(code, action, kmsCode), kmsCode === undefined ? { requestId } : { kmsErrorCode: kmsCode, requestId });
+  }
+  const timedOut =
+    error instanceof RequestError &&
+    (error.code === 'ETIMEDOUT' || error.name === 'TimeoutError' || error.name === 'AbortError');
+  const code = timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_ERROR';
+  return gatewayError(code, messageFor(code, action, undefined), { requestId });
+}
+
+function parseJson<T>(text: string, action: string, ctx: KmsCallContext, check: (value: unknown) => value is T): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  if (!check(value)) {
+    throw gatewayError('UPSTREAM_ERROR', `KMS sent a malformed answer to ${action}`, { requestId: ctx.requestId });
+  }
+  return value;
+}
+
+function isGrantPage(value: unknown): value is KmsGrantPage {
+  if (typeof value !== 'object' || value === null) return false;
+  const page = value as Partial<Record<keyof KmsGrantPage, unknown>>;
+  return (
+    Array.isArray(page.grants) &&
+    page.grants.every(isGrant) &&
+    (page.truncated === 'true' || page.truncated === 'false') &&
+    (page.next_marker === undefined || typeof page.next_marker === 'string') &&
+    (page.total === undefined || typeof page.total === 'number')
+  );
+}
+
+function isGrant(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const grant = value as Record<string, unknown>;
+  return typeof grant.key_id === 'string' && typeof grant.grant_id === 'string' && Array.isArray(grant.operations);
+}
+
+function isDescribeKey(value: unknown): value is KmsDescribeKeyResponse {
+  if (typeof value !== 'object' || value === null) return false;
+  const info = (value as { key_info?: unknown }).key_info;
+  return typeof info === 'object' && info !== null && typeof (info as { key_id?: unknown }).key_id === 'string';
+}

@@ -1,0 +1,48 @@
+import type { GrantOperation, GranteePrincipalType, KeyState } from '../generated/resolvers-types.ts';
+
+/**
+ * KMS wire values <-> GraphQL enum values. Pure and total: a value KMS adds in the future maps
+ * to null (or is dropped from lists) instead of failing the whole response.
+ */
+
+/** `create-datakey` -> `CREATE_DATAKEY`; null for an operation the schema does not know. */
+export function toGrantOperation(operation: string): GrantOperation | null {
+  const name = operation.toUpperCase().replaceAll('-', '_');
+  return GRANT_OPERATIONS.has(name) ? (name as GrantOperation) : null;
+}
+
+/** `CREATE_DATAKEY` -> `create-datakey`. */
+export function fromGrantOperation(operation: GrantOperation): string {
+  return operation.toLowerCase().replaceAll('_', '-');
+}
+
+const GRANT_OPERATIONS: ReadonlySet<string> = new Set<GrantOperation>([
+  'CREATE_DATAKEY',
+  'CREATE_DATAKEY_WITHOUT_PLAINTEXT',
+  'ENCRYPT_DATAKEY',
+  'DECRYPT_DATAKEY',
+  'DESCRIBE_KEY',
+  'CREATE_GRANT',
+  'RETIRE_GRANT',
+  'ENCRYPT_DATA',
+  'DECRYPT_DATA',
+]);
+
+/** `user` -> `USER`, `domain` -> `DOMAIN`; KMS's default when absent is `user`. */
+export function toPrincipalType(type: string | undefined): GranteePrincipalType | null {
+  if (type === undefined || type === 'user') return 'USER';
+  return type === 'domain' ? 'DOMAIN' : null;
+}
+
+const KEY_STATES: readonly KeyState[] = ['PENDING_ACTIVATION', 'ENABLED', 'DISABLED', 'PENDING_DELETION', 'PENDING_IMPORT'];
+
+/** `key_state` `"1"`..`"5"` -> its name; null for anything else. */
+export function toKeyState(state: string): KeyState | null {
+  return /^[1-5]$/.test(state) ? (KEY_STATES[Number(state) - 1] ?? null) : null;
+}
+
+/** KMS epoch-millisecond strings (`"1497341531000"`) -> Date; null for `""` or garbage. */
+export function fromEpochMs(value: string | undefined): Date | null {
+  if (value === undefined || !/^\d{1,15}$/.test(value)) return null;
+  return new Date(Number(value));
+}

@@ -1,0 +1,70 @@
+import DataLoader from 'dataloader';
+import { bulkhead, type BulkheadPolicy } from 'cockatiel';
+import type { KmsCallContext, KmsClient } from '../kms/client.ts';
+import type { KmsGrantPage, KmsKeyDetails } from '../kms/types.ts';
+import { RETIRABLE_CONNECTION } from '../relay/cursor.ts';
+
+/** One KMS list page: which connection (`grants:<keyId>` or `retirable`), where, how many. */
+export interface PageKey {
+  connection: string;
+  marker: string;
+  limit: number;
+}
+
+/** The per-request loaders. Created for one GraphQL request and dropped with it. */
+export interface Loaders {
+  /** List pages, de-duplicated: the same page asked twice in one operation is one KMS call. */
+  pages: DataLoader<PageKey, KmsGrantPage, string>;
+  /** describe-key per key id: N grants of K keys cost K calls, made concurrently. */
+  keys: DataLoader<string, KmsKeyDetails, string>;
+  /** Revoke, bounded like the reads; then forgets every cached page (they may hold the grant). */
+  revokeGrant(keyId: string, grantId: string): Promise<void>;
+}
+
+/**
+ * Creates the loaders of one request, bound to its caller. Every KMS call of the request goes
+ * through one bulkhead, so one operation never has more than `maxConcurrency` calls in flight.
+ */
+export function createLoaders(kms: KmsClient, call: KmsCallContext, maxConcurrency: number): Loaders {
+  const limiter: BulkheadPolicy = bulkhead(maxConcurrency, Number.MAX_SAFE_INTEGER);
+  const limited = <T>(fn: () => Promise<T>): Promise<T> => limiter.execute(fn);
+
+  const fetchPage = ({ connection, marker, limit }: PageKey): Promise<KmsGrantPage> => {
+    const paging = marker === '' ? { limit: String(limit) } : { limit: String(limit), marker };
+    if (connection === RETIRABLE_CONNECTION) return limited(() => kms.listRetirableGrants(call, paging));
+    const keyId = connection.slice('grants:'.length);
+    return limited(() => kms.listGrants(call, { key_id: keyId, ...paging }));
+  };
+
+  const pages = new DataLoader<PageKey, KmsGrantPage, string>(
+    (keys) => Promise.all(keys.map((key) => fetchPage(key).catch((error: unknown) => toError(error)))),
+    { cacheKeyFn: (key) => `${key.connection}\u0000${key.marker}\u0000${key.limit}` },
+  );
+  const keys = new DataLoader<string, KmsKeyDetails, string>((keyIds) =>
+    Promise.all(
+      keyIds.map((keyId) =>
+        limited(() => kms.describeKey(call, { key_id: keyId })).then(
+          (response) => response.key_info,
+          (error: unknown) => toError(error),
+        ),
+      ),
+    ),
+  );
+  return {
+    pages,
+    keys,
+    async revokeGrant(keyId, grantId) {
+      try {
+        await limited(() => kms.revokeGrant(call, { key_id: keyId, grant_id: grantId }));
+      } finally {
+        // Even a failed revoke may have happened (e.g. a timeout after KMS acted).
+        pages.clearAll();
+      }
+    },
+  };
+}
+
+/** DataLoader wants per-key failures as Error values in the result array. */
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,55 @@
+import { EnvError } from 'envalid';
+import { loadConfig, type GatewayConfig } from './config.ts';
+import { startEmulator, type RunningEmulator } from './emulator/index.ts';
+import { DEMO } from './emulator/seed.ts';
+import { startGateway } from './server/http.ts';
+
+/**
+ * `npm start`: the gateway on a real KMS when KMS_ENDPOINT and KMS_PROJECT_ID are set, else on
+ * the embedded emulator (seeded with demo data), printing what a new user needs to try it.
+ */
+async function main(): Promise<void> {
+  let config: GatewayConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    console.error(error instanceof EnvError ? `Configuration error: ${error.message}` : error);
+    process.exit(1);
+  }
+
+  let emulator: RunningEmulator | undefined;
+  if (config.kmsEndpoint === undefined) {
+    emulator = await startEmulator({ port: 0 });
+    config = { ...config, kmsEndpoint: emulator.url, kmsProjectId: emulator.projectId };
+  }
+  const alice = emulator?.demo.users.find((user) => user.name === 'alice');
+  const gateway = await startGateway(config, alice ? { graphiqlDemo: { token: alice.token, keyId: DEMO.fullKeyId } } : {});
+
+  console.log(`KMS grants gateway: ${gateway.graphqlUrl}`);
+  if (emulator !== undefined && alice !== undefined) {
+    console.log(`KMS: embedded emulator at ${emulator.url} (project ${emulator.projectId}); set KMS_ENDPOINT and KMS_PROJECT_ID for a real KMS.`);
+    console.log(`Open ${gateway.graphqlUrl} in a browser: GraphiQL has alice's demo token in its headers already.`);
+    console.log(`Demo tokens (valid 24 h), send as X-Auth-Token:`);
+    for (const user of emulator.demo.users) console.log(`  ${user.name}: ${user.token}`);
+    console.log(`Try: curl -s ${gateway.graphqlUrl} -H 'content-type: application/json' -H 'X-Auth-Token: ${alice.token.slice(0, 12)}...' \\`);
+    console.log(`       -d '{"query":"{ grants(keyId: \\"${DEMO.fullKeyId}\\", first: 3) { totalCount edges { node { grantId } } } }"}'`);
+  } else {
+    console.log(`KMS: ${config.kmsEndpoint} (project ${config.kmsProjectId})`);
+  }
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: finishing in-flight requests, then exiting`);
+    const force = setTimeout(() => process.exit(1), 10_000).unref();
+    await gateway.close();
+    await emulator?.close();
+    clearTimeout(force);
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+await main();

@@ -1,0 +1,70 @@
+import { gatewayError } from '../errors/codes.ts';
+import type { KmsGrant, KmsGrantPage } from '../kms/types.ts';
+import { KMS_MAX_LIMIT } from '../kms/types.ts';
+import { encodeCursor, type CursorPosition } from './cursor.ts';
+
+/** One assembled Relay connection of grants, before GraphQL field resolution. */
+export interface GrantConnectionResult {
+  edges: Array<{ cursor: string; node: KmsGrant }>;
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  totalCount: number | null;
+}
+
+/** Fetches one KMS page: the page starting at `marker` (`""` = first), at most `limit` grants. */
+export type PageFetcher = (marker: string, limit: number) => Promise<KmsGrantPage>;
+
+/**
+ * Assembles `first` grants starting at `start`, following `next_marker` while KMS returns
+ * shorter pages than asked, so the caller gets min(first, remaining) edges whatever KMS's page
+ * size. Every edge's cursor resumes exactly after that edge: a position inside a page is kept as
+ * (page marker, index), and the last edge of a page points at the next page's marker.
+ * Markers are passed back verbatim, never parsed.
+ */
+export async function assembleConnection(start: CursorPosition, first: number, fetchPage: PageFetcher): Promise<GrantConnectionResult> {
+  const edges: GrantConnectionResult['edges'] = [];
+  let { marker, skip } = start;
+  let totalCount: number | null = null;
+  let hasNextPage = false;
+  // Each round adds an edge or ends, unless KMS misbehaves; the bound keeps that finite.
+  for (let round = 0; ; round++) {
+    if (round > first + 2) throw gatewayError('UPSTREAM_ERROR', 'KMS kept returning pages without grants');
+    const wanted = first - edges.length;
+    // Ask for the skipped grants plus what is wanted (at least one, to learn hasNextPage).
+    const limit = Math.min(skip + Math.max(wanted, 1), KMS_MAX_LIMIT);
+    const page = await fetchPage(marker, limit);
+    totalCount = page.total ?? totalCount;
+    const grants = page.grants;
+    const more = page.truncated === 'true' && page.next_marker !== '';
+    const taken = grants.slice(skip, skip + wanted);
+    taken.forEach((grant, i) => {
+      const index = skip + i + 1;
+      const position = index === grants.length && more ? { marker: page.next_marker, skip: 0 } : { marker, skip: index };
+      edges.push({ cursor: encodeCursor({ connection: start.connection, ...position }), node: grant });
+    });
+    if (skip + taken.length < grants.length) {
+      hasNextPage = true;
+      break;
+    }
+    if (!more) break;
+    if (edges.length >= first) {
+      hasNextPage = true;
+      break;
+    }
+    if (page.next_marker === marker) {
+      // A marker that does not move would loop forever; KMS never does this.
+      throw gatewayError('UPSTREAM_ERROR', 'KMS returned a paging marker that does not advance');
+    }
+    marker = page.next_marker;
+    skip = 0;
+  }
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage,
+      hasPreviousPage: false,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount,
+  };
+}

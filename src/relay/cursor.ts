@@ -1,0 +1,76 @@
+import { badInput } from '../errors/codes.ts';
+
+/**
+ * Relay cursors for KMS-backed connections. A cursor says where to resume: the KMS `marker` of
+ * a page (opaque, exactly as KMS gave it) and how many grants of that page to skip. It is
+ * self-contained (any replica can resume it, nothing is stored server-side) and names the
+ * connection it belongs to, so a cursor of key A is refused on key B.
+ */
+export interface CursorPosition {
+  /** The connection: `grants:<keyId>` or `retirable`. */
+  connection: string;
+  /** KMS marker of the page to fetch; `""` is the first page. */
+  marker: string;
+  /** Grants of that page already seen. */
+  skip: number;
+}
+
+/** Longest cursor accepted; real ones are well under 200 characters. */
+export const MAX_CURSOR_LENGTH = 1024;
+/** A page never holds more than KMS's maximum limit, so no skip can exceed it. */
+const MAX_SKIP = 1000;
+const VERSION = 1;
+
+/** The connection id of a key's grants. */
+export function grantsConnection(keyId: string): string {
+  return `grants:${keyId}`;
+}
+
+/** The connection id of the caller's retirable grants. */
+export const RETIRABLE_CONNECTION = 'retirable';
+
+/** Encodes a position as an opaque base64url string. */
+export function encodeCursor(position: CursorPosition): string {
+  return Buffer.from(JSON.stringify([VERSION, position.connection, position.marker, position.skip])).toString('base64url');
+}
+
+/**
+ * Decodes a cursor this gateway issued for `connection`. Throws BAD_USER_INPUT, naming the rule,
+ * for anything else: empty, too long, not base64url, not ours, or of another connection.
+ */
+export function decodeCursor(cursor: string, connection: string): CursorPosition {
+  if (cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) {
+    throw badInput('`after` must be a cursor returned by this connection (an opaque base64url string)');
+  }
+  let parsed: unknown;
+  try {
+    const text = Buffer.from(cursor, 'base64url').toString('utf8');
+    // Strict: only the exact encoding we issue (base64url decoding alone is lenient).
+    parsed = Buffer.from(text).toString('base64url') === cursor ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!isCursorTuple(parsed)) {
+    throw badInput('`after` is not a cursor issued by this gateway');
+  }
+  const [, cursorConnection, marker, skip] = parsed;
+  if (cursorConnection !== connection) {
+    throw badInput('`after` belongs to another connection (another key, or retirableGrants)');
+  }
+  return { connection, marker, skip };
+}
+
+function isCursorTuple(value: unknown): value is [number, string, string, number] {
+  return (
+    Array.isArray(value) &&
+    value.length === 4 &&
+    value[0] === VERSION &&
+    typeof value[1] === 'string' &&
+    typeof value[2] === 'string' &&
+    // KMS markers are short printable tokens; nothing else goes into a KMS body.
+    /^[\x21-\x7e]{0,256}$/.test(value[2]) &&
+    Number.isInteger(value[3]) &&
+    value[3] >= 0 &&
+    value[3] <= MAX_SKIP
+  );
+}

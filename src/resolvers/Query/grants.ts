@@ -1,0 +1,13 @@
+import type { QueryResolvers } from '../../generated/resolvers-types.ts';
+import { assembleConnection } from '../../relay/connection.ts';
+import { grantsConnection } from '../../relay/cursor.ts';
+import { checkFirst, checkKeyId, startPosition } from '../args.ts';
+
+/** `grants(keyId, first, after)`: a key's grants as a Relay connection over KMS list-grants. */
+export const grants: NonNullable<QueryResolvers['grants']> = (_parent, args, context) => {
+  const keyId = checkKeyId(args.keyId);
+  const first = checkFirst(args.first);
+  const start = startPosition(grantsConnection(keyId), args.after);
+  const { pages } = context.loaders();
+  return assembleConnection(start, first, (marker, limit) => pages.load({ connection: start.connection, marker, limit }));
+};

@@ -1,0 +1,14 @@
+import type { Loaders } from '../loaders/index.ts';
+
+/**
+ * What every resolver gets, built fresh for each GraphQL request (see `server/yoga.ts`):
+ * nothing in it outlives the request, so no data or token crosses between callers.
+ */
+export interface GatewayContext {
+  /** This request's id, sent to KMS as `X-Request-Id` and returned in the response header. */
+  requestId: string;
+  /** The caller's KMS token, or null when none was sent. */
+  token: string | null;
+  /** This request's KMS loaders; throws UNAUTHENTICATED when the caller sent no token. */
+  loaders(): Loaders;
+}
