@@ -21,23 +21,54 @@ export interface GatewayConfig {
   operationTimeoutMs: number;
   /** pino level: fatal, error, warn, info, debug, trace, silent. */
   logLevel: string;
-  /** `production` turns off GraphiQL, introspection and suggestions unless enabled below. */
+  /** NODE_ENV=production: GraphiQL, introspection and field suggestions off unless enabled. */
   production: boolean;
   /** Origins allowed to call cross-origin (CORS); empty = none. */
   corsOrigins: string[];
+  /** GraphiQL on browser GET of /graphql; default on, off in production. */
+  graphiql: boolean;
+  /** Schema introspection; default on, off in production. */
+  introspection: boolean;
+  /** Largest request body accepted, bytes. */
+  maxBodyBytes: number;
+  /** Operation shape limits (graphql-armor). */
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxDirectives: number;
+  maxCost: number;
+  /** Most grants one operation may ask for: the sum of `first` over its connections. */
+  maxRequestedGrants: number;
+  /** Consecutive KMS failures that open the circuit breaker, and its cool-down. */
+  breakerThreshold: number;
+  breakerCooldownMs: number;
+  /** How long shutdown waits for in-flight requests, milliseconds. */
+  shutdownGraceMs: number;
 }
 
 /** Defaults for everything but the KMS location; tests and embedders override what they need. */
 export const DEFAULT_CONFIG: Omit<GatewayConfig, 'kmsEndpoint' | 'kmsProjectId'> = {
   host: '127.0.0.1',
   port: 4000,
-  kmsTimeoutMs: 10_000,
+  kmsTimeoutMs: 5000,
   kmsReadRetries: 2,
   kmsMaxConcurrency: 8,
   operationTimeoutMs: 25_000,
   logLevel: 'info',
   production: false,
   corsOrigins: [],
+  graphiql: true,
+  introspection: true,
+  maxBodyBytes: 100_000,
+  maxDepth: 8,
+  maxAliases: 15,
+  maxTokens: 1000,
+  maxDirectives: 10,
+  maxCost: 5000,
+  maxRequestedGrants: 5000,
+  breakerThreshold: 5,
+  breakerCooldownMs: 5000,
+  shutdownGraceMs: 10_000,
 };
 
 const projectId = makeValidator<string>((value) => {
@@ -73,7 +104,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     NODE_ENV: str({ default: 'development' }),
     CORS_ORIGINS: list({ default: [] }),
     GRAPHIQL: bool({ default: undefined }),
+    INTROSPECTION: bool({ default: undefined }),
+    MAX_BODY_BYTES: num({ default: DEFAULT_CONFIG.maxBodyBytes }),
+    MAX_DEPTH: num({ default: DEFAULT_CONFIG.maxDepth }),
+    MAX_ALIASES: num({ default: DEFAULT_CONFIG.maxAliases }),
+    MAX_TOKENS: num({ default: DEFAULT_CONFIG.maxTokens }),
+    MAX_DIRECTIVES: num({ default: DEFAULT_CONFIG.maxDirectives }),
+    MAX_COST: num({ default: DEFAULT_CONFIG.maxCost }),
+    MAX_REQUESTED_GRANTS: num({ default: DEFAULT_CONFIG.maxRequestedGrants }),
+    KMS_BREAKER_THRESHOLD: num({ default: DEFAULT_CONFIG.breakerThreshold }),
+    KMS_BREAKER_COOLDOWN_MS: num({ default: DEFAULT_CONFIG.breakerCooldownMs }),
+    SHUTDOWN_GRACE_MS: num({ default: DEFAULT_CONFIG.shutdownGraceMs }),
   });
+  const production = e.NODE_ENV === 'production';
   if (e.KMS_ENDPOINT !== undefined && e.KMS_PROJECT_ID === undefined) {
     throw new EnvError('KMS_PROJECT_ID must be set when KMS_ENDPOINT is set');
   }
@@ -90,8 +133,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     kmsMaxConcurrency: positive('KMS_MAX_CONCURRENCY', e.KMS_MAX_CONCURRENCY),
     operationTimeoutMs: positive('OPERATION_TIMEOUT_MS', e.OPERATION_TIMEOUT_MS),
     logLevel: e.LOG_LEVEL,
-    production: e.NODE_ENV === 'production',
+    production,
     corsOrigins: e.CORS_ORIGINS,
+    graphiql: e.GRAPHIQL ?? !production,
+    introspection: e.INTROSPECTION ?? !production,
+    maxBodyBytes: positive('MAX_BODY_BYTES', e.MAX_BODY_BYTES),
+    maxDepth: positive('MAX_DEPTH', e.MAX_DEPTH),
+    maxAliases: positive('MAX_ALIASES', e.MAX_ALIASES),
+    maxTokens: positive('MAX_TOKENS', e.MAX_TOKENS),
+    maxDirectives: positive('MAX_DIRECTIVES', e.MAX_DIRECTIVES),
+    maxCost: positive('MAX_COST', e.MAX_COST),
+    maxRequestedGrants: positive('MAX_REQUESTED_GRANTS', e.MAX_REQUESTED_GRANTS),
+    breakerThreshold: positive('KMS_BREAKER_THRESHOLD', e.KMS_BREAKER_THRESHOLD),
+    breakerCooldownMs: positive('KMS_BREAKER_COOLDOWN_MS', e.KMS_BREAKER_COOLDOWN_MS),
+    shutdownGraceMs: positive('SHUTDOWN_GRACE_MS', e.SHUTDOWN_GRACE_MS),
   };
 }
 

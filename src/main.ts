@@ -1,7 +1,6 @@
 import { EnvError } from 'envalid';
 import { loadConfig, type GatewayConfig } from './config.ts';
-import { startEmulator, type RunningEmulator } from './emulator/index.ts';
-import { DEMO } from './emulator/seed.ts';
+import { DEMO, startEmulator, type RunningEmulator } from './emulator/index.ts';
 import { startGateway } from './server/http.ts';
 
 /**
@@ -22,17 +21,17 @@ async function main(): Promise<void> {
     emulator = await startEmulator({ port: 0 });
     config = { ...config, kmsEndpoint: emulator.url, kmsProjectId: emulator.projectId };
   }
-  const alice = emulator?.demo.users.find((user) => user.name === 'alice');
-  const gateway = await startGateway(config, alice ? { graphiqlDemo: { token: alice.token, keyId: DEMO.fullKeyId } } : {});
+  const alice = emulator?.demo.alice;
+  const gateway = await startGateway(config, alice ? { graphiqlDemo: { token: alice.token, keyId: DEMO.keys.full } } : {});
 
   console.log(`KMS grants gateway: ${gateway.graphqlUrl}`);
   if (emulator !== undefined && alice !== undefined) {
     console.log(`KMS: embedded emulator at ${emulator.url} (project ${emulator.projectId}); set KMS_ENDPOINT and KMS_PROJECT_ID for a real KMS.`);
     console.log(`Open ${gateway.graphqlUrl} in a browser: GraphiQL has alice's demo token in its headers already.`);
     console.log(`Demo tokens (valid 24 h), send as X-Auth-Token:`);
-    for (const user of emulator.demo.users) console.log(`  ${user.name}: ${user.token}`);
+    for (const user of Object.values(emulator.demo)) console.log(`  ${user.name}: ${user.token}`);
     console.log(`Try: curl -s ${gateway.graphqlUrl} -H 'content-type: application/json' -H 'X-Auth-Token: ${alice.token.slice(0, 12)}...' \\`);
-    console.log(`       -d '{"query":"{ grants(keyId: \\"${DEMO.fullKeyId}\\", first: 3) { totalCount edges { node { grantId } } } }"}'`);
+    console.log(`       -d '{"query":"{ grants(keyId: \\"${DEMO.keys.full}\\", first: 3) { totalCount edges { node { grantId } } } }"}'`);
   } else {
     console.log(`KMS: ${config.kmsEndpoint} (project ${config.kmsProjectId})`);
   }

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
+import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
 import got, { RequestError, type Got, type OptionsInit, type Response } from 'got';
-import type { GraphQLError } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { gatewayError } from '../errors/codes.ts';
 import { errorCodeFor, messageFor, parseKmsErrorCode } from '../errors/kmsFailure.ts';
 import type {
@@ -19,8 +20,12 @@ export interface KmsClientOptions {
   projectId: string;
   /** Per-attempt timeout, milliseconds. */
   timeoutMs: number;
-  /** Retries of reads on network errors and 502/503/504; writes are never retried. */
+  /** Retries of reads on network errors, 429 and 502/503/504; writes are never retried. */
   readRetries: number;
+  /** Consecutive upstream failures that open the circuit (then calls fail fast). */
+  breakerThreshold?: number;
+  /** How long the circuit stays open before one trial call, milliseconds. */
+  breakerCooldownMs?: number;
 }
 
 /** Who is calling, forwarded on every KMS request; never stored beyond the request. */
@@ -37,6 +42,8 @@ export interface KmsClient {
   listRetirableGrants(ctx: KmsCallContext, body: KmsListRetirableGrantsBody): Promise<KmsGrantPage>;
   revokeGrant(ctx: KmsCallContext, body: KmsGrantRefBody): Promise<void>;
   describeKey(ctx: KmsCallContext, body: { key_id: string }): Promise<KmsDescribeKeyResponse>;
+  /** True when KMS answers HTTP at all (any status): readiness, without a token. */
+  probe(): Promise<boolean>;
 }
 
 /** One finished KMS call, for metrics and logs (passed to `createKmsClient`'s `onCall`). */
@@ -47,8 +54,10 @@ export interface KmsCallEvent {
   durationMs: number;
 }
 
-const RETRYABLE_STATUSES = [502, 503, 504];
+const RETRYABLE_STATUSES = [429, 502, 503, 504];
 const MAX_BACKOFF_MS = 1000;
+/** A longer Retry-After than this is not waited for: the caller gets RATE_LIMITED at once. */
+const MAX_RETRY_AFTER_MS = 3000;
 
 /**
  * Builds the client: one `got.extend` instance with every option normalised once, keep-alive
@@ -75,13 +84,24 @@ export function createKmsClient(options: KmsClientOptions, onCall?: (event: KmsC
       methods: ['POST'],
       statusCodes: RETRYABLE_STATUSES,
       enforceRetryRules: true,
+      maxRetryAfter: MAX_RETRY_AFTER_MS,
       // Short jittered backoff: the contract answers every upstream failure within 30 s.
       calculateDelay: ({ attemptCount, retryAfter }) =>
         retryAfter ?? Math.min(100 * 2 ** (attemptCount - 1), MAX_BACKOFF_MS) + Math.random() * 100,
     },
   });
 
-  const call = async (client: Got, action: string, ctx: KmsCallContext, body: object): Promise<string> => {
+  // While KMS keeps failing (5xx, timeouts, no connection), fail fast instead of piling up
+  // waiting requests; after the cool-down one trial call decides whether to close again.
+  const breaker = circuitBreaker(
+    handleWhen((error) => error instanceof GraphQLError && String(error.extensions.code).startsWith('UPSTREAM_')),
+    {
+      halfOpenAfter: options.breakerCooldownMs ?? 5000,
+      breaker: new ConsecutiveBreaker(options.breakerThreshold ?? 5),
+    },
+  );
+
+  const send = async (client: Got, action: string, ctx: KmsCallContext, body: object): Promise<string> => {
     const started = performance.now();
     let status = 0;
     try {
@@ -93,6 +113,16 @@ export function createKmsClient(options: KmsClientOptions, onCall?: (event: KmsC
       throw toGatewayError(error, action, ctx.requestId);
     } finally {
       onCall?.({ action, status, durationMs: performance.now() - started });
+    }
+  };
+  const call = async (client: Got, action: string, ctx: KmsCallContext, body: object): Promise<string> => {
+    try {
+      return await breaker.execute(() => send(client, action, ctx, body));
+    } catch (error) {
+      if (error instanceof BrokenCircuitError) {
+        throw gatewayError('UPSTREAM_ERROR', `KMS is failing; ${action} was not attempted (retry in a few seconds)`, { requestId: ctx.requestId });
+      }
+      throw error;
     }
   };
 
@@ -111,6 +141,14 @@ export function createKmsClient(options: KmsClientOptions, onCall?: (event: KmsC
     async describeKey(ctx, body) {
       const text = await call(reads, 'describe-key', ctx, body);
       return parseJson<KmsDescribeKeyResponse>(text, 'describe-key', ctx, isDescribeKey);
+    },
+    async probe() {
+      try {
+        await base('list-keys', { json: {}, throwHttpErrors: false, timeout: { request: Math.min(options.timeoutMs, 2000) } });
+        return true;
+      } catch {
+        return false;
+      }
     },
   };
 }

@@ -11,6 +11,20 @@ export interface PageKey {
   limit: number;
 }
 
+/** What one request did with KMS, for its log line. */
+export interface RequestStats {
+  kmsCalls: number;
+}
+
+/** How the loaders of one request may use KMS, and what they report. */
+export interface LoaderOptions {
+  /** Upper bound on this request's KMS calls in flight. */
+  maxConcurrency: number;
+  stats: RequestStats;
+  /** Called with each DataLoader batch's size (metrics). */
+  onBatch?: (loader: 'pages' | 'keys', size: number) => void;
+}
+
 /** The per-request loaders. Created for one GraphQL request and dropped with it. */
 export interface Loaders {
   /** List pages, de-duplicated: the same page asked twice in one operation is one KMS call. */
@@ -25,9 +39,12 @@ export interface Loaders {
  * Creates the loaders of one request, bound to its caller. Every KMS call of the request goes
  * through one bulkhead, so one operation never has more than `maxConcurrency` calls in flight.
  */
-export function createLoaders(kms: KmsClient, call: KmsCallContext, maxConcurrency: number): Loaders {
-  const limiter: BulkheadPolicy = bulkhead(maxConcurrency, Number.MAX_SAFE_INTEGER);
-  const limited = <T>(fn: () => Promise<T>): Promise<T> => limiter.execute(fn);
+export function createLoaders(kms: KmsClient, call: KmsCallContext, options: LoaderOptions): Loaders {
+  const limiter: BulkheadPolicy = bulkhead(options.maxConcurrency, Number.MAX_SAFE_INTEGER);
+  const limited = <T>(fn: () => Promise<T>): Promise<T> => {
+    options.stats.kmsCalls += 1;
+    return limiter.execute(fn);
+  };
 
   const fetchPage = ({ connection, marker, limit }: PageKey): Promise<KmsGrantPage> => {
     const paging = marker === '' ? { limit: String(limit) } : { limit: String(limit), marker };
@@ -37,19 +54,23 @@ export function createLoaders(kms: KmsClient, call: KmsCallContext, maxConcurren
   };
 
   const pages = new DataLoader<PageKey, KmsGrantPage, string>(
-    (keys) => Promise.all(keys.map((key) => fetchPage(key).catch((error: unknown) => toError(error)))),
+    (keys) => {
+      options.onBatch?.('pages', keys.length);
+      return Promise.all(keys.map((key) => fetchPage(key).catch((error: unknown) => toError(error))));
+    },
     { cacheKeyFn: (key) => `${key.connection}\u0000${key.marker}\u0000${key.limit}` },
   );
-  const keys = new DataLoader<string, KmsKeyDetails, string>((keyIds) =>
-    Promise.all(
+  const keys = new DataLoader<string, KmsKeyDetails, string>((keyIds) => {
+    options.onBatch?.('keys', keyIds.length);
+    return Promise.all(
       keyIds.map((keyId) =>
         limited(() => kms.describeKey(call, { key_id: keyId })).then(
           (response) => response.key_info,
           (error: unknown) => toError(error),
         ),
       ),
-    ),
-  );
+    );
+  });
   return {
     pages,
     keys,

@@ -1,4 +1,4 @@
-import type { Loaders } from '../loaders/index.ts';
+import type { Loaders, RequestStats } from '../loaders/index.ts';
 
 /**
  * What every resolver gets, built fresh for each GraphQL request (see `server/yoga.ts`):
@@ -11,4 +11,6 @@ export interface GatewayContext {
   token: string | null;
   /** This request's KMS loaders; throws UNAUTHENTICATED when the caller sent no token. */
   loaders(): Loaders;
+  /** Counters for the operation's log line. */
+  stats: RequestStats;
 }

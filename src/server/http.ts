@@ -3,6 +3,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig } from '../config.ts';
 import { createKmsClient } from '../kms/client.ts';
+import { createLogger, type Logger } from '../observability/logger.ts';
+import { createMetrics } from '../observability/metrics.ts';
 import { acceptRequestId } from './auth.ts';
 import { createGatewayYoga, type GatewayYogaOptions } from './yoga.ts';
 
@@ -12,39 +14,69 @@ export interface RunningGateway {
   url: string;
   /** `url + '/graphql'`. */
   graphqlUrl: string;
-  /** Stops accepting, lets in-flight requests finish, closes idle keep-alive sockets. */
+  /**
+   * Graceful stop: refuse new connections, let in-flight requests finish (up to
+   * `shutdownGraceMs`), then close every socket, idle keep-alive ones at once.
+   */
   close(): Promise<void>;
 }
 
+/** How long a `/ready` answer is reused: probing KMS on every poll would load it for nothing. */
+const READY_CACHE_MS = 2000;
+
 /**
- * Starts the gateway's HTTP server: `/health`, then everything else to yoga (`/graphql`,
- * GraphiQL). Every response carries the request's `X-Request-Id`, which is also sent to KMS.
+ * Starts the gateway's HTTP server. Routes: `/health` (alive), `/ready` (KMS answers),
+ * `/metrics` (Prometheus), everything else to yoga (`/graphql`, GraphiQL). Every response
+ * carries the request's `X-Request-Id`, which is also sent to KMS.
  */
 export async function startGateway(
   config: GatewayConfig,
-  options: Pick<GatewayYogaOptions, 'graphiqlDemo'> = {},
+  options: Pick<GatewayYogaOptions, 'graphiqlDemo'> & { logger?: Logger } = {},
 ): Promise<RunningGateway> {
   if (config.kmsEndpoint === undefined || config.kmsProjectId === undefined) {
     throw new Error('startGateway needs kmsEndpoint and kmsProjectId (main.ts starts the emulator when they are unset)');
   }
-  const kms = createKmsClient({
-    endpoint: config.kmsEndpoint,
-    projectId: config.kmsProjectId,
-    timeoutMs: config.kmsTimeoutMs,
-    readRetries: config.kmsReadRetries,
-  });
-  const yoga = createGatewayYoga({ config, kms, ...options });
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const metrics = createMetrics();
+  const kms = createKmsClient(
+    {
+      endpoint: config.kmsEndpoint,
+      projectId: config.kmsProjectId,
+      timeoutMs: config.kmsTimeoutMs,
+      readRetries: config.kmsReadRetries,
+      breakerThreshold: config.breakerThreshold,
+      breakerCooldownMs: config.breakerCooldownMs,
+    },
+    ({ action, status, durationMs }) => {
+      metrics.kmsCalls.inc({ action, status: String(status) });
+      metrics.kmsSeconds.observe({ action }, durationMs / 1000);
+    },
+  );
+  const yoga = createGatewayYoga({ config, kms, logger, metrics, graphiqlDemo: options.graphiqlDemo });
+
+  let ready: { ok: boolean; at: number } | undefined;
+  const isReady = async (): Promise<boolean> => {
+    if (ready === undefined || Date.now() - ready.at > READY_CACHE_MS) ready = { ok: await kms.probe(), at: Date.now() };
+    return ready.ok;
+  };
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const requestId = acceptRequestId(req.headers['x-request-id'] as string | undefined) ?? randomUUID();
     res.setHeader('x-request-id', requestId);
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
-      return;
+      json(res, 200, { status: 'ok' });
+    } else if (path === '/ready') {
+      void isReady().then((ok) => json(res, ok ? 200 : 503, { status: ok ? 'ready' : 'kms unreachable' }));
+    } else if (path === '/metrics') {
+      void metrics.registry.metrics().then((text) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text);
+      });
+    } else {
+      void yoga(req, res, { requestId });
     }
-    void yoga(req, res, { requestId });
   });
+  server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeouts
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
@@ -56,9 +88,17 @@ export async function startGateway(
     url,
     graphqlUrl: `${url}/graphql`,
     close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
+      new Promise<void>((resolve) => {
+        const force = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs).unref();
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
         server.closeIdleConnections();
       }),
   };
+}
+
+function json(res: ServerResponse, status: number, body: object): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }

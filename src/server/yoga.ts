@@ -1,12 +1,20 @@
 import { readFileSync } from 'node:fs';
-import { createSchema, createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { createSchema, createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayConfig } from '../config.ts';
 import { gatewayError } from '../errors/codes.ts';
 import type { KmsClient } from '../kms/client.ts';
 import { createLoaders, type Loaders } from '../loaders/index.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { GatewayMetrics } from '../observability/metrics.ts';
+import { useOperationTelemetry } from '../observability/plugin.ts';
 import { resolvers } from '../resolvers/index.ts';
 import { extractToken } from './auth.ts';
 import type { GatewayContext } from './context.ts';
+import { useShapeLimits } from './limits/armor.ts';
+import { useRequestedGrantsLimit } from './limits/requestedGrants.ts';
+import { useContentTypePolicy } from './limits/contentType.ts';
 
 /** What the HTTP layer hands yoga with each request. */
 export interface ServerContext {
@@ -33,6 +41,8 @@ query KeyGrants($keyId: ID!, $after: String) {
 export interface GatewayYogaOptions {
   config: GatewayConfig;
   kms: KmsClient;
+  logger: Logger;
+  metrics: GatewayMetrics;
   /** Preset for GraphiQL's headers and variables (the embedded emulator's demo token and key). */
   graphiqlDemo?: { token: string; keyId: string };
 }
@@ -41,15 +51,30 @@ export interface GatewayYogaOptions {
  * The configured yoga instance: schema, per-request context (token, fresh loaders), error
  * masking. Listening is `server/http.ts`'s job, so tests can build this alone.
  */
-export function createGatewayYoga({ config, kms, graphiqlDemo }: GatewayYogaOptions): GatewayYoga {
+export function createGatewayYoga({ config, kms, logger, metrics, graphiqlDemo }: GatewayYogaOptions): GatewayYoga {
+  const plugins: Plugin[] = [
+    useContentTypePolicy(),
+    // A GET carrying the auth header (which no cross-site form can send) passes, as does JSON.
+    useCSRFPrevention({ requestHeaders: ['x-auth-token', 'authorization', 'x-graphql-csrf', 'graphql-require-preflight'] }),
+    useShapeLimits({ ...config, blockFieldSuggestions: config.production }),
+    useRequestedGrantsLimit(config.maxRequestedGrants),
+    useOperationTelemetry(logger, metrics) as Plugin,
+  ];
+  if (!config.introspection) plugins.push(useDisableIntrospection());
+  const onBatch = (loader: 'pages' | 'keys', size: number): void => metrics.batchSize.observe({ loader }, size);
   return createYoga<ServerContext, GatewayContext>({
     schema: createSchema<ServerContext & GatewayContext>({ typeDefs, resolvers }),
     graphqlEndpoint: '/graphql',
     landingPage: false,
     logging: false,
+    batching: false,
+    multipart: false,
+    maxRequestBodySize: config.maxBodyBytes,
+    cors: config.corsOrigins.length === 0 ? false : { origin: config.corsOrigins, credentials: false, methods: ['GET', 'POST'] },
+    plugins,
     // Unexpected errors become "Unexpected error." without stack or cause, in every mode.
     maskedErrors: { isDev: false },
-    graphiql: config.production
+    graphiql: !config.graphiql
       ? false
       : {
           title: 'KMS grants gateway',
@@ -62,15 +87,17 @@ export function createGatewayYoga({ config, kms, graphiqlDemo }: GatewayYogaOpti
     context: ({ request, requestId }): GatewayContext => {
       const token = extractToken(request.headers);
       const signal = AbortSignal.timeout(config.operationTimeoutMs);
+      const stats = { kmsCalls: 0 };
       let loaders: Loaders | undefined;
       return {
         requestId,
         token,
+        stats,
         loaders() {
           if (token === null) {
             throw gatewayError('UNAUTHENTICATED', 'Send your KMS token as `X-Auth-Token: <token>` or `Authorization: Bearer <token>`');
           }
-          loaders ??= createLoaders(kms, { token, requestId, signal }, config.kmsMaxConcurrency);
+          loaders ??= createLoaders(kms, { token, requestId, signal }, { maxConcurrency: config.kmsMaxConcurrency, stats, onBatch });
           return loaders;
         },
       };

@@ -1,0 +1,72 @@
+import { Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { gatewayError } from '../../errors/codes.ts';
+import { DEFAULT_FIRST } from '../../resolvers/args.ts';
+
+/** What `node(id)` may cost: listing one key's grants (a key holds at most 100). */
+const NODE_COST = 100;
+
+/**
+ * How many grants an operation asks KMS for: the sum of `first` over every `grants` and
+ * `retirableGrants` field (default 20 each, aliases and fragments included), plus a key's quota
+ * per `node`. Pure; unknown or invalid values count as the default (the resolver rejects them).
+ */
+export function requestedGrants(document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown>): number {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  let operation: SelectionSetNode | undefined;
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    if (definition.kind === Kind.OPERATION_DEFINITION && (operationName == null || definition.name?.value === operationName)) {
+      operation ??= definition.selectionSet;
+    }
+  }
+  if (operation === undefined) return 0;
+
+  const visit = (set: SelectionSetNode, seen: ReadonlySet<string>): number => {
+    let total = 0;
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const name = selection.name.value;
+        if (name === 'grants' || name === 'retirableGrants') {
+          const first = selection.arguments?.find((arg) => arg.name.value === 'first')?.value;
+          total += valueOf(first, variables) ?? DEFAULT_FIRST;
+        } else if (name === 'node') {
+          total += NODE_COST;
+        }
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        total += visit(selection.selectionSet, seen);
+      } else {
+        const fragment = fragments.get(selection.name.value);
+        // A fragment cycle is a validation error; stop counting rather than loop.
+        if (fragment !== undefined && !seen.has(fragment.name.value)) {
+          total += visit(fragment.selectionSet, new Set([...seen, fragment.name.value]));
+        }
+      }
+    }
+    return total;
+  };
+  return visit(operation, new Set());
+}
+
+function valueOf(node: ValueNode | undefined, variables: Record<string, unknown>): number | undefined {
+  if (node === undefined) return undefined;
+  const value = node.kind === Kind.VARIABLE ? variables[node.name.value] : node.kind === Kind.INT ? Number(node.value) : undefined;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
+}
+
+/**
+ * Refuses, before any resolver runs, an operation that asks for more than `max` grants in
+ * total, so one request cannot fan out into hundreds of KMS calls.
+ */
+export function useRequestedGrantsLimit(max: number): Plugin {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const total = requestedGrants(args.document, args.operationName, (args.variableValues ?? {}) as Record<string, unknown>);
+      if (total > max) {
+        setResultAndStopExecution({
+          errors: [gatewayError('BAD_USER_INPUT', `This operation asks for ${total} grants; the limit is ${max} per operation (sum of \`first\`)`)],
+        });
+      }
+    },
+  };
+}
