@@ -30,8 +30,10 @@ async function main(): Promise<void> {
     console.log(`Open ${gateway.graphqlUrl} in a browser: GraphiQL has alice's demo token in its headers already.`);
     console.log(`Demo tokens (valid 24 h), send as X-Auth-Token:`);
     for (const user of Object.values(emulator.demo)) console.log(`  ${user.name}: ${user.token}`);
-    console.log(`Try: curl -s ${gateway.graphqlUrl} -H 'content-type: application/json' -H 'X-Auth-Token: ${alice.token.slice(0, 12)}...' \\`);
-    console.log(`       -d '{"query":"{ grants(keyId: \\"${DEMO.keys.full}\\", first: 3) { totalCount edges { node { grantId } } } }"}'`);
+    console.log(`Try it from a shell:`);
+    console.log(`  TOKEN='${alice.token}'`);
+    console.log(`  curl -s ${gateway.graphqlUrl} -H 'content-type: application/json' -H "X-Auth-Token: $TOKEN" \\`);
+    console.log(`    -d '{"query":"{ grants(keyId: \\"${DEMO.keys.full}\\", first: 3) { totalCount edges { node { grantId } } } }"}'`);
   } else {
     console.log(`KMS: ${config.kmsEndpoint} (project ${config.kmsProjectId})`);
   }

@@ -1,14 +1,14 @@
 import type { GrantOperation, GranteePrincipalType, KeyState } from '../generated/resolvers-types.ts';
+import { KMS_GRANT_OPERATIONS } from './types.ts';
 
 /**
  * KMS wire values <-> GraphQL enum values. Pure and total: a value KMS adds in the future maps
  * to null (or is dropped from lists) instead of failing the whole response.
  */
 
-/** `create-datakey` -> `CREATE_DATAKEY`; null for an operation the schema does not know. */
+/** `create-datakey` -> `CREATE_DATAKEY`; null for anything but KMS's exact spellings. */
 export function toGrantOperation(operation: string): GrantOperation | null {
-  const name = operation.toUpperCase().replaceAll('-', '_');
-  return GRANT_OPERATIONS.has(name) ? (name as GrantOperation) : null;
+  return OPERATION_BY_KMS_NAME.get(operation) ?? null;
 }
 
 /** `CREATE_DATAKEY` -> `create-datakey`. */
@@ -16,17 +16,9 @@ export function fromGrantOperation(operation: GrantOperation): string {
   return operation.toLowerCase().replaceAll('_', '-');
 }
 
-const GRANT_OPERATIONS: ReadonlySet<string> = new Set<GrantOperation>([
-  'CREATE_DATAKEY',
-  'CREATE_DATAKEY_WITHOUT_PLAINTEXT',
-  'ENCRYPT_DATAKEY',
-  'DECRYPT_DATAKEY',
-  'DESCRIBE_KEY',
-  'CREATE_GRANT',
-  'RETIRE_GRANT',
-  'ENCRYPT_DATA',
-  'DECRYPT_DATA',
-]);
+const OPERATION_BY_KMS_NAME: ReadonlyMap<string, GrantOperation> = new Map(
+  KMS_GRANT_OPERATIONS.map((name) => [name, name.toUpperCase().replaceAll('-', '_') as GrantOperation]),
+);
 
 /** `user` -> `USER`, `domain` -> `DOMAIN`; KMS's default when absent is `user`. */
 export function toPrincipalType(type: string | undefined): GranteePrincipalType | null {

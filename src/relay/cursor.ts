@@ -47,6 +47,8 @@ export function decodeCursor(cursor: string, connection: string): CursorPosition
     const text = Buffer.from(cursor, 'base64url').toString('utf8');
     // Strict: only the exact encoding we issue (base64url decoding alone is lenient).
     parsed = Buffer.from(text).toString('base64url') === cursor ? JSON.parse(text) : undefined;
+    // ...and only the exact JSON we write (no spaces, `1.0`, `-0` or escapes).
+    if (JSON.stringify(parsed) !== text) parsed = undefined;
   } catch {
     parsed = undefined;
   }

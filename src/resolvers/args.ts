@@ -31,7 +31,7 @@ export function checkGrantId(grantId: string, argument = 'grantId'): string {
 /** `first`: 0..MAX_FIRST, default DEFAULT_FIRST. */
 export function checkFirst(first: number | null | undefined): number {
   if (first === null || first === undefined) return DEFAULT_FIRST;
-  if (first < 0 || first > MAX_FIRST) {
+  if (!Number.isInteger(first) || first < 0 || first > MAX_FIRST) {
     throw badInput(`\`first\` must be between 0 and ${MAX_FIRST}, got ${first}`);
   }
   return first;
