@@ -1,0 +1,29 @@
+/**
+ * What every route handler of one emulator instance shares.
+ */
+import type { TokenCodec } from './auth/tokens.ts';
+import type { FaultController } from './faults.ts';
+import type { Caller } from './state.ts';
+import type { Store } from './store.ts';
+import type { Body } from './validation.ts';
+
+/** The services of one emulator instance. */
+export interface EmulatorDeps {
+  store: Store;
+  codec: TokenCodec;
+  faults: FaultController;
+  /** The clock, epoch ms (injectable for expiry and skew tests). */
+  now: () => number;
+  /** Per-key grant quota (KMS: 100). */
+  grantsPerKey: number;
+}
+
+/** One authenticated KMS action call. */
+export interface ActionCall {
+  caller: Caller;
+  body: Body;
+  deps: EmulatorDeps;
+}
+
+/** A KMS action: answers its 200 body, or throws a KmsError. */
+export type ActionHandler = (call: ActionCall) => unknown;

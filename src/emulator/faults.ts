@@ -1,0 +1,134 @@
+/**
+ * Fault injection, off unless asked for: rules that make matching requests slow, fail with a
+ * given answer, drop the connection, or answer with broken JSON. Set in-process through
+ * {@link FaultController} or over HTTP (`/__emulator/faults`, routes/faults.ts).
+ */
+
+/** What a matching request gets instead of its normal answer. */
+export type FaultEffect =
+  /** An error body in KMS's nested shape (`kms`) or the API gateway's flat one (`apigw`). */
+  | { kind: 'error'; status: number; shape: 'kms' | 'apigw'; code: string; message?: string }
+  /** Exactly this body and status. */
+  | { kind: 'raw'; status: number; body: string; contentType?: string }
+  /** The socket is destroyed without an answer. */
+  | { kind: 'drop' }
+  /** A JSON content type with a body that is not JSON. */
+  | { kind: 'malformed-json'; status?: number }
+  /** Headers promise the full body; half of it is sent, then the socket is destroyed. */
+  | { kind: 'truncated'; status?: number };
+
+/** One rule. Without `effect` it only adds latency, then the request is served normally. */
+export interface FaultRule {
+  /** A KMS action (`list-grants`, `revoke-grant`, ...), `iam` for POST /v3/auth/tokens, or `*` for all of them. */
+  action: string;
+  /** Apply to the next N matching requests only; absent = until cleared. */
+  times?: number;
+  /** Delay before answering (or before the effect), 0..60000 ms. */
+  latencyMs?: number;
+  /** A `Retry-After` header value added to the faulty answer. */
+  retryAfter?: string;
+  effect?: FaultEffect;
+}
+
+const MAX_LATENCY_MS = 60_000;
+type Obj = Record<string, unknown>;
+
+function int(o: Obj, name: string, min: number, max: number): number | undefined {
+  const v = o[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new Error(`${name} must be an integer from ${min} to ${max}`);
+  }
+  return v;
+}
+
+function text(o: Obj, name: string): string | undefined {
+  const v = o[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new Error(`${name} must be a string`);
+  return v;
+}
+
+function requiredText(o: Obj, name: string): string {
+  const v = o[name];
+  if (typeof v !== 'string' || v === '') throw new Error(`${name} must be a non-empty string`);
+  return v;
+}
+
+function parseEffect(v: unknown): FaultEffect {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('effect must be an object');
+  const o = v as Obj;
+  switch (o['kind']) {
+    case 'error': {
+      const shape = o['shape'] ?? 'kms';
+      if (shape !== 'kms' && shape !== 'apigw') throw new Error('effect.shape must be kms or apigw');
+      const e: FaultEffect = { kind: 'error', status: int(o, 'status', 400, 599) ?? 500, shape, code: requiredText(o, 'code') };
+      const message = text(o, 'message');
+      return message === undefined ? e : { ...e, message };
+    }
+    case 'raw': {
+      const e: FaultEffect = { kind: 'raw', status: int(o, 'status', 200, 599) ?? 200, body: text(o, 'body') ?? '' };
+      const contentType = text(o, 'contentType');
+      return contentType === undefined ? e : { ...e, contentType };
+    }
+    case 'drop':
+      return { kind: 'drop' };
+    case 'malformed-json':
+    case 'truncated': {
+      const status = int(o, 'status', 200, 599);
+      return status === undefined ? { kind: o['kind'] } : { kind: o['kind'], status };
+    }
+    default:
+      throw new Error('effect.kind must be error, raw, drop, malformed-json or truncated');
+  }
+}
+
+/** A rule from untrusted JSON; throws an Error naming the bad field. */
+export function parseFaultRule(value: unknown): FaultRule {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('a fault rule must be a JSON object');
+  const o = value as Obj;
+  const rule: FaultRule = { action: requiredText(o, 'action') };
+  const times = int(o, 'times', 1, 1_000_000);
+  if (times !== undefined) rule.times = times;
+  const latencyMs = int(o, 'latencyMs', 0, MAX_LATENCY_MS);
+  if (latencyMs !== undefined) rule.latencyMs = latencyMs;
+  const retryAfter = typeof o['retryAfter'] === 'number' ? String(int(o, 'retryAfter', 0, 86_400)) : text(o, 'retryAfter');
+  if (retryAfter !== undefined) rule.retryAfter = retryAfter;
+  if (o['effect'] !== undefined) rule.effect = parseEffect(o['effect']);
+  return rule;
+}
+
+/** The active rules: at most one per action; a rule for the action wins over `*`. */
+export class FaultController {
+  readonly #rules = new Map<string, FaultRule>();
+
+  /** Adds `rule`, replacing any rule for the same action. Throws on an invalid rule. */
+  set(rule: FaultRule): void {
+    const checked = parseFaultRule(rule);
+    this.#rules.set(checked.action, checked);
+  }
+
+  /** Removes every rule, or only the one for `action`. */
+  clear(action?: string): void {
+    if (action === undefined) this.#rules.clear();
+    else this.#rules.delete(action);
+  }
+
+  /** The active rules (with `times` counting down). */
+  list(): FaultRule[] {
+    return [...this.#rules.values()].map((r) => ({ ...r }));
+  }
+
+  /** The rule this request must obey, or undefined; counts the request against the rule's `times`. */
+  take(action: string): FaultRule | undefined {
+    const key = this.#rules.has(action) ? action : this.#rules.has('*') ? '*' : undefined;
+    if (key === undefined) return undefined;
+    const rule = this.#rules.get(key);
+    if (rule === undefined) return undefined;
+    if (rule.times !== undefined) {
+      if (rule.times <= 1) this.#rules.delete(key);
+      else this.#rules.set(key, { ...rule, times: rule.times - 1 });
+    }
+    return rule;
+  }
+}

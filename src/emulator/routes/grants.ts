@@ -1,0 +1,28 @@
+/**
+ * The five grant actions (kms-api.md §2): parse the body, then run the pure operation; changes go
+ * through the store, so they are serialised and on disk before the 200.
+ */
+import type { ActionHandler } from '../context.ts';
+import { createGrant, listGrants, listRetirableGrants, retireGrant, revokeGrant } from '../grant-ops.ts';
+import { newGrantId } from '../ids.ts';
+import { parseCreateGrant, parseGrantRef, parseListGrants, parsePaging } from '../validation.ts';
+
+/** Handlers by action name (the last path segment). */
+export const grantActions: Readonly<Record<string, ActionHandler>> = {
+  'create-grant': ({ caller, body, deps }) => {
+    const input = parseCreateGrant(body);
+    return deps.store.update((s) =>
+      createGrant(s, caller, input, { now: deps.now(), grantsPerKey: deps.grantsPerKey, grantId: newGrantId() }),
+    );
+  },
+  'revoke-grant': ({ caller, body, deps }) => {
+    const ref = parseGrantRef(body);
+    return deps.store.update((s) => revokeGrant(s, caller, ref));
+  },
+  'retire-grant': ({ caller, body, deps }) => {
+    const ref = parseGrantRef(body);
+    return deps.store.update((s) => retireGrant(s, caller, ref));
+  },
+  'list-grants': ({ caller, body, deps }) => listGrants(deps.store.state, caller, parseListGrants(body)),
+  'list-retirable-grants': ({ caller, body, deps }) => listRetirableGrants(deps.store.state, caller, parsePaging(body)),
+};
