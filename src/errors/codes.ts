@@ -22,11 +22,15 @@ export interface GatewayErrorExtensions {
  * A GraphQL error with the contract's `extensions.code`. These pass yoga's error masking as
  * they are, so their messages must never carry tokens, upstream URLs or upstream bodies.
  */
-export function gatewayError(code: ErrorCode, message: string, extra: Omit<GatewayErrorExtensions, 'code'> = {}): GraphQLError {
+export function gatewayError(
+  code: ErrorCode,
+  message: string,
+  extra: Omit<GatewayErrorExtensions, 'code'> & { path?: readonly string[] } = {},
+): GraphQLError {
   const extensions: GatewayErrorExtensions = { code };
   if (extra.kmsErrorCode !== undefined) extensions.kmsErrorCode = extra.kmsErrorCode;
   if (extra.requestId !== undefined) extensions.requestId = extra.requestId;
-  return new GraphQLError(message, { extensions: { ...extensions } });
+  return new GraphQLError(message, { extensions: { ...extensions }, ...(extra.path && { path: extra.path }) });
 }
 
 /** Shorthand for the commonest error: an argument that breaks a rule, named with the rule. */

@@ -15,6 +15,8 @@ import type { GatewayContext } from './context.ts';
 import { useShapeLimits } from './limits/armor.ts';
 import { useRequestedGrantsLimit } from './limits/requestedGrants.ts';
 import { useContentTypePolicy } from './limits/contentType.ts';
+import { NO_TOKEN_MESSAGE, useTokenRequired } from './limits/requireToken.ts';
+import { renderGraphiQL } from '../web/index.ts'; // issue 5: GraphiQL from local static files
 
 /** What the HTTP layer hands yoga with each request. */
 export interface ServerContext {
@@ -58,6 +60,7 @@ export function createGatewayYoga({ config, kms, logger, metrics, graphiqlDemo }
     useCSRFPrevention({ requestHeaders: ['x-auth-token', 'authorization', 'x-graphql-csrf', 'graphql-require-preflight'] }),
     useShapeLimits({ ...config, blockFieldSuggestions: config.production }),
     useRequestedGrantsLimit(config.maxRequestedGrants),
+    useTokenRequired() as Plugin,
     useOperationTelemetry(logger, metrics) as Plugin,
   ];
   if (!config.introspection) plugins.push(useDisableIntrospection());
@@ -74,6 +77,7 @@ export function createGatewayYoga({ config, kms, logger, metrics, graphiqlDemo }
     plugins,
     // Unexpected errors become "Unexpected error." without stack or cause, in every mode.
     maskedErrors: { isDev: false },
+    renderGraphiQL, // issue 5: assets from /static/ (no CDN, not inlined)
     graphiql: !config.graphiql
       ? false
       : {
@@ -95,7 +99,7 @@ export function createGatewayYoga({ config, kms, logger, metrics, graphiqlDemo }
         stats,
         loaders() {
           if (token === null) {
-            throw gatewayError('UNAUTHENTICATED', 'Send your KMS token as `X-Auth-Token: <token>` or `Authorization: Bearer <token>`');
+            throw gatewayError('UNAUTHENTICATED', NO_TOKEN_MESSAGE);
           }
           loaders ??= createLoaders(kms, { token, requestId, signal }, { maxConcurrency: config.kmsMaxConcurrency, stats, onBatch });
           return loaders;

@@ -4,7 +4,7 @@ import { grantsConnection } from '../../relay/cursor.ts';
 import { checkFirst, checkKeyId, startPosition } from '../args.ts';
 
 /** `grants(keyId, first, after)`: a key's grants as a Relay connection over KMS list-grants. */
-export const grants: NonNullable<QueryResolvers['grants']> = (_parent, args, context) => {
+export const grants: NonNullable<QueryResolvers['grants']> = async (_parent, args, context) => {
   const keyId = checkKeyId(args.keyId);
   const first = checkFirst(args.first);
   const start = startPosition(grantsConnection(keyId), args.after);

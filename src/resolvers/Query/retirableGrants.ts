@@ -4,7 +4,7 @@ import { RETIRABLE_CONNECTION } from '../../relay/cursor.ts';
 import { checkFirst, startPosition } from '../args.ts';
 
 /** `retirableGrants(first, after)`: the caller's retirable grants over KMS list-retirable-grants. */
-export const retirableGrants: NonNullable<QueryResolvers['retirableGrants']> = (_parent, args, context) => {
+export const retirableGrants: NonNullable<QueryResolvers['retirableGrants']> = async (_parent, args, context) => {
   const first = checkFirst(args.first);
   const start = startPosition(RETIRABLE_CONNECTION, args.after);
   const { pages } = context.loaders();

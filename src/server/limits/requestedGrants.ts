@@ -1,7 +1,7 @@
 import { Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { gatewayError } from '../../errors/codes.ts';
-import { DEFAULT_FIRST } from '../../resolvers/args.ts';
+import { DEFAULT_FIRST, MAX_FIRST } from '../../resolvers/args.ts';
 
 /** What `node(id)` may cost: listing one key's grants (a key holds at most 100). */
 const NODE_COST = 100;
@@ -51,7 +51,8 @@ export function requestedGrants(document: DocumentNode, operationName: string | 
 function valueOf(node: ValueNode | undefined, variables: Record<string, unknown>): number | undefined {
   if (node === undefined) return undefined;
   const value = node.kind === Kind.VARIABLE ? variables[node.name.value] : node.kind === Kind.INT ? Number(node.value) : undefined;
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
+  // Out-of-range values are left to the resolver, which rejects them at their field.
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_FIRST ? value : undefined;
 }
 
 /**
