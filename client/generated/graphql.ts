@@ -1,0 +1,87 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** An operation a grant allows on its key (KMS's kebab-case names in upper snake case). */
+export type GrantOperation =
+  /** `create-datakey` */
+  | 'CREATE_DATAKEY'
+  /** `create-datakey-without-plaintext` */
+  | 'CREATE_DATAKEY_WITHOUT_PLAINTEXT'
+  /** `create-grant` (cannot be granted alone) */
+  | 'CREATE_GRANT'
+  /** `decrypt-data` */
+  | 'DECRYPT_DATA'
+  /** `decrypt-datakey` */
+  | 'DECRYPT_DATAKEY'
+  /** `describe-key` */
+  | 'DESCRIBE_KEY'
+  /** `encrypt-data` */
+  | 'ENCRYPT_DATA'
+  /** `encrypt-datakey` */
+  | 'ENCRYPT_DATAKEY'
+  /** `retire-grant` */
+  | 'RETIRE_GRANT';
+
+/** Who a grant is given to. */
+export type GranteePrincipalType =
+  /** A whole account, i.e. an IAM domain (KMS `domain`). */
+  | 'DOMAIN'
+  /** An IAM user (KMS `user`). */
+  | 'USER';
+
+/** The state of a KMS key (KMS `key_state` "1" to "5"). */
+export type KeyState =
+  /** `3`: disabled; grants cannot be used. */
+  | 'DISABLED'
+  /** `2`: usable. */
+  | 'ENABLED'
+  /** `1`: created, not yet active. */
+  | 'PENDING_ACTIVATION'
+  /** `4`: scheduled for deletion. */
+  | 'PENDING_DELETION'
+  /** `5`: waiting for imported key material. */
+  | 'PENDING_IMPORT';
+
+/** The input of `revokeGrant`. */
+export type RevokeGrantInput = {
+  /** Echoed back unchanged in the payload (Relay mutations). */
+  clientMutationId?: string | null | undefined;
+  /** The grant to revoke: 64 hexadecimal characters, `^[A-Fa-f0-9]{64}$`. */
+  grantId: string | number;
+  /** The key the grant is on (KMS key id format). */
+  keyId: string | number;
+};
+
+export type GrantFieldsFragment = { id: string, grantId: string, keyId: string, name: string | null, granteePrincipal: string | null, granteePrincipalType: GranteePrincipalType | null, operations: Array<GrantOperation>, issuingPrincipal: string | null, retiringPrincipal: string | null, createdAt: string | null };
+
+export type KeyGrantsQueryVariables = Exact<{
+  keyId: string | number;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type KeyGrantsQuery = { grants: { totalCount: number | null, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, grantId: string, keyId: string, name: string | null, granteePrincipal: string | null, granteePrincipalType: GranteePrincipalType | null, operations: Array<GrantOperation>, issuingPrincipal: string | null, retiringPrincipal: string | null, createdAt: string | null, key: { id: string, keyId: string, alias: string | null, state: KeyState | null } | null } }> } };
+
+export type RetirableGrantsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type RetirableGrantsQuery = { retirableGrants: { totalCount: number | null, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, grantId: string, keyId: string, name: string | null, granteePrincipal: string | null, granteePrincipalType: GranteePrincipalType | null, operations: Array<GrantOperation>, issuingPrincipal: string | null, retiringPrincipal: string | null, createdAt: string | null } }> } };
+
+export type RevokeGrantMutationVariables = Exact<{
+  input: RevokeGrantInput;
+}>;
+
+
+export type RevokeGrantMutation = { revokeGrant: { keyId: string, grantId: string, revokedGrantId: string, clientMutationId: string | null } };
+
+export const GrantFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"GrantFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Grant"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"grantId"}},{"kind":"Field","name":{"kind":"Name","value":"keyId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"granteePrincipal"}},{"kind":"Field","name":{"kind":"Name","value":"granteePrincipalType"}},{"kind":"Field","name":{"kind":"Name","value":"operations"}},{"kind":"Field","name":{"kind":"Name","value":"issuingPrincipal"}},{"kind":"Field","name":{"kind":"Name","value":"retiringPrincipal"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<GrantFieldsFragment, unknown>;
+export const KeyGrantsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"KeyGrants"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"keyId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"20"}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"grants"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"keyId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"keyId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"GrantFields"}},{"kind":"Field","name":{"kind":"Name","value":"key"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"keyId"}},{"kind":"Field","name":{"kind":"Name","value":"alias"}},{"kind":"Field","name":{"kind":"Name","value":"state"}}]}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"GrantFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Grant"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"grantId"}},{"kind":"Field","name":{"kind":"Name","value":"keyId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"granteePrincipal"}},{"kind":"Field","name":{"kind":"Name","value":"granteePrincipalType"}},{"kind":"Field","name":{"kind":"Name","value":"operations"}},{"kind":"Field","name":{"kind":"Name","value":"issuingPrincipal"}},{"kind":"Field","name":{"kind":"Name","value":"retiringPrincipal"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<KeyGrantsQuery, KeyGrantsQueryVariables>;
+export const RetirableGrantsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"RetirableGrants"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"20"}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retirableGrants"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"GrantFields"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"GrantFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Grant"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"grantId"}},{"kind":"Field","name":{"kind":"Name","value":"keyId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"granteePrincipal"}},{"kind":"Field","name":{"kind":"Name","value":"granteePrincipalType"}},{"kind":"Field","name":{"kind":"Name","value":"operations"}},{"kind":"Field","name":{"kind":"Name","value":"issuingPrincipal"}},{"kind":"Field","name":{"kind":"Name","value":"retiringPrincipal"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<RetirableGrantsQuery, RetirableGrantsQueryVariables>;
+export const RevokeGrantDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RevokeGrant"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RevokeGrantInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"revokeGrant"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"keyId"}},{"kind":"Field","name":{"kind":"Name","value":"grantId"}},{"kind":"Field","name":{"kind":"Name","value":"revokedGrantId"}},{"kind":"Field","name":{"kind":"Name","value":"clientMutationId"}}]}}]}}]} as unknown as DocumentNode<RevokeGrantMutation, RevokeGrantMutationVariables>;
