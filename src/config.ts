@@ -44,6 +44,8 @@ export interface GatewayConfig {
   breakerCooldownMs: number;
   /** How long shutdown waits for in-flight requests, milliseconds. */
   shutdownGraceMs: number;
+  /** Key that signs cursors; replicas must share it. Unset: random per process. */
+  cursorSecret: string | undefined;
 }
 
 /** Defaults for everything but the KMS location; tests and embedders override what they need. */
@@ -69,6 +71,7 @@ export const DEFAULT_CONFIG: Omit<GatewayConfig, 'kmsEndpoint' | 'kmsProjectId'>
   breakerThreshold: 5,
   breakerCooldownMs: 5000,
   shutdownGraceMs: 10_000,
+  cursorSecret: undefined,
 };
 
 const projectId = makeValidator<string>((value) => {
@@ -115,7 +118,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     KMS_BREAKER_THRESHOLD: num({ default: DEFAULT_CONFIG.breakerThreshold }),
     KMS_BREAKER_COOLDOWN_MS: num({ default: DEFAULT_CONFIG.breakerCooldownMs }),
     SHUTDOWN_GRACE_MS: num({ default: DEFAULT_CONFIG.shutdownGraceMs }),
+    CURSOR_SECRET: str({ default: undefined }),
   });
+  if (e.CURSOR_SECRET !== undefined && e.CURSOR_SECRET.length < 16) {
+    throw new EnvError('CURSOR_SECRET must be at least 16 characters');
+  }
   const production = e.NODE_ENV === 'production';
   if (e.KMS_ENDPOINT !== undefined && e.KMS_PROJECT_ID === undefined) {
     throw new EnvError('KMS_PROJECT_ID must be set when KMS_ENDPOINT is set');
@@ -147,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     breakerThreshold: positive('KMS_BREAKER_THRESHOLD', e.KMS_BREAKER_THRESHOLD),
     breakerCooldownMs: positive('KMS_BREAKER_COOLDOWN_MS', e.KMS_BREAKER_COOLDOWN_MS),
     shutdownGraceMs: positive('SHUTDOWN_GRACE_MS', e.SHUTDOWN_GRACE_MS),
+    cursorSecret: e.CURSOR_SECRET,
   };
 }
 

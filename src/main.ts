@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { EnvError } from 'envalid';
 import { loadConfig, type GatewayConfig } from './config.ts';
 import { DEMO, startEmulator, type RunningEmulator } from './emulator/index.ts';
@@ -19,7 +20,8 @@ async function main(): Promise<void> {
   let emulator: RunningEmulator | undefined;
   if (config.kmsEndpoint === undefined) {
     emulator = await startEmulator({ port: 0 });
-    config = { ...config, kmsEndpoint: emulator.url, kmsProjectId: emulator.projectId };
+    // A throwaway cursor key is right for a demo: one process, nothing to share.
+    config = { ...config, kmsEndpoint: emulator.url, kmsProjectId: emulator.projectId, cursorSecret: config.cursorSecret ?? randomBytes(32).toString('hex') };
   }
   const alice = emulator?.demo.alice;
   const gateway = await startGateway(config, alice ? { graphiqlDemo: { token: alice.token, keyId: DEMO.keys.full } } : {});

@@ -1,7 +1,7 @@
 import { gatewayError } from '../errors/codes.ts';
 import type { KmsGrant, KmsGrantPage } from '../kms/types.ts';
 import { KMS_MAX_LIMIT } from '../kms/types.ts';
-import { encodeCursor, type CursorPosition } from './cursor.ts';
+import type { CursorCodec, CursorPosition } from './cursor.ts';
 
 /** One assembled Relay connection of grants, before GraphQL field resolution. */
 export interface GrantConnectionResult {
@@ -20,7 +20,12 @@ export type PageFetcher = (marker: string, limit: number) => Promise<KmsGrantPag
  * (page marker, index), and the last edge of a page points at the next page's marker.
  * Markers are passed back verbatim, never parsed.
  */
-export async function assembleConnection(start: CursorPosition, first: number, fetchPage: PageFetcher): Promise<GrantConnectionResult> {
+export async function assembleConnection(
+  start: CursorPosition,
+  first: number,
+  fetchPage: PageFetcher,
+  cursors: Pick<CursorCodec, 'encode'>,
+): Promise<GrantConnectionResult> {
   const edges: GrantConnectionResult['edges'] = [];
   let { marker, skip } = start;
   let totalCount: number | null = null;
@@ -39,7 +44,7 @@ export async function assembleConnection(start: CursorPosition, first: number, f
     taken.forEach((grant, i) => {
       const index = skip + i + 1;
       const position = index === grants.length && more ? { marker: page.next_marker, skip: 0 } : { marker, skip: index };
-      edges.push({ cursor: encodeCursor({ connection: start.connection, ...position }), node: grant });
+      edges.push({ cursor: cursors.encode({ connection: start.connection, ...position }), node: grant });
     });
     if (skip + taken.length < grants.length) {
       hasNextPage = true;

@@ -1,10 +1,13 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { badInput } from '../errors/codes.ts';
 
 /**
  * Relay cursors for KMS-backed connections. A cursor says where to resume: the KMS `marker` of
  * a page (opaque, exactly as KMS gave it) and how many grants of that page to skip. It is
- * self-contained (any replica can resume it, nothing is stored server-side) and names the
- * connection it belongs to, so a cursor of key A is refused on key B.
+ * self-contained (any replica with the same secret can resume it, nothing is stored
+ * server-side), names the connection it belongs to (a cursor of key A is refused on key B), and
+ * carries an HMAC: a cursor this gateway did not issue is refused before any KMS call, so no
+ * forged marker or skip ever reaches KMS.
  */
 export interface CursorPosition {
   /** The connection: `grants:<keyId>` or `retirable`. */
@@ -29,17 +32,41 @@ export function grantsConnection(keyId: string): string {
 /** The connection id of the caller's retirable grants. */
 export const RETIRABLE_CONNECTION = 'retirable';
 
-/** Encodes a position as an opaque base64url string. */
-export function encodeCursor(position: CursorPosition): string {
-  return Buffer.from(JSON.stringify([VERSION, position.connection, position.marker, position.skip])).toString('base64url');
+/** Encodes and decodes the cursors of one gateway (or of replicas sharing the secret). */
+export interface CursorCodec {
+  /** Encodes a position as an opaque, signed base64url string. */
+  encode(position: CursorPosition): string;
+  /**
+   * Decodes a cursor this gateway issued for `connection`. Throws BAD_USER_INPUT, naming the
+   * rule, for anything else: empty, too long, malformed, not signed by us, another connection.
+   */
+  decode(cursor: string, connection: string): CursorPosition;
 }
 
-/**
- * Decodes a cursor this gateway issued for `connection`. Throws BAD_USER_INPUT, naming the rule,
- * for anything else: empty, too long, not base64url, not ours, or of another connection.
- */
-export function decodeCursor(cursor: string, connection: string): CursorPosition {
-  if (cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) {
+/** Bytes of HMAC-SHA256 kept in a cursor: 128 bits, far beyond guessing. */
+const MAC_BYTES = 16;
+
+/** The cursor codec for `secret` (CURSOR_SECRET; replicas must share it). */
+export function createCursorCodec(secret: string | Buffer): CursorCodec {
+  const mac = (payload: string): Buffer => createHmac('sha256', secret).update(payload).digest().subarray(0, MAC_BYTES);
+  return {
+    encode(position) {
+      const payload = Buffer.from(JSON.stringify([VERSION, position.connection, position.marker, position.skip])).toString('base64url');
+      return `${payload}.${mac(payload).toString('base64url')}`;
+    },
+    decode(cursor, connection) {
+      const [payload = '', signature = '', ...rest] = cursor.length <= MAX_CURSOR_LENGTH ? cursor.split('.') : [];
+      const given = Buffer.from(signature, 'base64url');
+      if (rest.length > 0 || given.length !== MAC_BYTES || given.toString('base64url') !== signature || !timingSafeEqual(given, mac(payload))) {
+        throw badInput('`after` must be a cursor returned by this connection (an opaque string issued by this gateway)');
+      }
+      return decodePayload(payload, connection);
+    },
+  };
+}
+
+function decodePayload(cursor: string, connection: string): CursorPosition {
+  if (cursor.length === 0 || !/^[A-Za-z0-9_-]+$/.test(cursor)) {
     throw badInput('`after` must be a cursor returned by this connection (an opaque base64url string)');
   }
   let parsed: unknown;

@@ -1,6 +1,6 @@
 import { badInput } from '../errors/codes.ts';
 import { KMS_MAX_LIMIT, KMS_PATTERNS } from '../kms/types.ts';
-import { decodeCursor, type CursorPosition } from '../relay/cursor.ts';
+import type { CursorCodec, CursorPosition } from '../relay/cursor.ts';
 
 /** `first` when the caller gives none. */
 export const DEFAULT_FIRST = 20;
@@ -38,9 +38,9 @@ export function checkFirst(first: number | null | undefined): number {
 }
 
 /** Where to start: the beginning, or just after the `after` cursor of this connection. */
-export function startPosition(connection: string, after: string | null | undefined): CursorPosition {
+export function startPosition(cursors: CursorCodec, connection: string, after: string | null | undefined): CursorPosition {
   if (after === null || after === undefined) return { connection, marker: '', skip: 0 };
-  return decodeCursor(after, connection);
+  return cursors.decode(after, connection);
 }
 
 /** Echoes a bad value into a message safely: bounded, JSON-quoted. */

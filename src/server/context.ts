@@ -1,4 +1,5 @@
 import type { Loaders, RequestStats } from '../loaders/index.ts';
+import type { CursorCodec } from '../relay/cursor.ts';
 
 /**
  * What every resolver gets, built fresh for each GraphQL request (see `server/yoga.ts`):
@@ -11,6 +12,8 @@ export interface GatewayContext {
   token: string | null;
   /** This request's KMS loaders; throws UNAUTHENTICATED when the caller sent no token. */
   loaders(): Loaders;
+  /** The gateway's cursor codec (signed with CURSOR_SECRET). */
+  cursors: CursorCodec;
   /** Counters for the operation's log line. */
   stats: RequestStats;
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
@@ -9,6 +10,7 @@ import { createLoaders, type Loaders } from '../loaders/index.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { GatewayMetrics } from '../observability/metrics.ts';
 import { useOperationTelemetry } from '../observability/plugin.ts';
+import { createCursorCodec } from '../relay/cursor.ts';
 import { resolvers } from '../resolvers/index.ts';
 import { extractToken } from './auth.ts';
 import type { GatewayContext } from './context.ts';
@@ -65,6 +67,10 @@ export function createGatewayYoga({ config, kms, logger, metrics, graphiqlDemo }
   ];
   if (!config.introspection) plugins.push(useDisableIntrospection());
   const onBatch = (loader: 'pages' | 'keys', size: number): void => metrics.batchSize.observe({ loader }, size);
+  if (config.cursorSecret === undefined) {
+    logger.warn('CURSOR_SECRET is unset: cursors are signed with a random key and stop working on restart or on another replica');
+  }
+  const cursors = createCursorCodec(config.cursorSecret ?? randomBytes(32));
   return createYoga<ServerContext, GatewayContext>({
     schema: createSchema<ServerContext & GatewayContext>({ typeDefs, resolvers }),
     graphqlEndpoint: '/graphql',
@@ -96,6 +102,7 @@ export function createGatewayYoga({ config, kms, logger, metrics, graphiqlDemo }
       return {
         requestId,
         token,
+        cursors,
         stats,
         loaders() {
           if (token === null) {

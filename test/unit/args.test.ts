@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FIRST, MAX_FIRST, checkFirst, checkGrantId, checkKeyId, startPosition } from '../../src/resolvers/args.ts';
-import { RETIRABLE_CONNECTION, encodeCursor, grantsConnection } from '../../src/relay/cursor.ts';
+import { RETIRABLE_CONNECTION, createCursorCodec, grantsConnection } from '../../src/relay/cursor.ts';
 import { thrownBy } from './support/graphqlError.ts';
+
+/** Cursors signed as the gateway signs them (any secret; replicas share theirs). */
+const CURSORS = createCursorCodec('unit-test-cursor-secret');
+const encodeCursor = CURSORS.encode;
+
 
 const KEY_ID = '0d0466b0-e727-4d9c-b35d-f84bb474a37f';
 const OTHER_KEY_ID = 'b168fe00-ff56-4a3d-9e71-5d8d39d6c8a1';
@@ -91,14 +96,14 @@ describe('resolvers/args', () => {
     const CONNECTION = grantsConnection(KEY_ID);
 
     it('starts at the beginning when after is null or absent', () => {
-      expect([startPosition(CONNECTION, null), startPosition(RETIRABLE_CONNECTION, undefined)]).toEqual([
+      expect([startPosition(CURSORS, CONNECTION, null), startPosition(CURSORS, RETIRABLE_CONNECTION, undefined)]).toEqual([
         { connection: CONNECTION, marker: '', skip: 0 },
         { connection: RETIRABLE_CONNECTION, marker: '', skip: 0 },
       ]);
     });
 
     it('resumes at a cursor of the same connection', () => {
-      expect(startPosition(CONNECTION, encodeCursor({ connection: CONNECTION, marker: 'next', skip: 4 }))).toEqual({
+      expect(startPosition(CURSORS, CONNECTION, encodeCursor({ connection: CONNECTION, marker: 'next', skip: 4 }))).toEqual({
         connection: CONNECTION,
         marker: 'next',
         skip: 4,
@@ -111,7 +116,7 @@ describe('resolvers/args', () => {
       ['a cursor of another key', encodeCursor({ connection: grantsConnection(OTHER_KEY_ID), marker: '', skip: 1 })],
       ['a cursor of retirableGrants', encodeCursor({ connection: RETIRABLE_CONNECTION, marker: '', skip: 1 })],
     ])('rejects %s, naming `after`', ([, after]) => {
-      expect(thrownBy(() => startPosition(CONNECTION, after))).toEqual(rejected('after'));
+      expect(thrownBy(() => startPosition(CURSORS, CONNECTION, after))).toEqual(rejected('after'));
     });
   });
 });

@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { assembleConnection } from '../../src/relay/connection.ts';
 import type { GrantConnectionResult, PageFetcher } from '../../src/relay/connection.ts';
-import { decodeCursor, encodeCursor, grantsConnection } from '../../src/relay/cursor.ts';
+import { createCursorCodec, grantsConnection } from '../../src/relay/cursor.ts';
 import type { CursorPosition } from '../../src/relay/cursor.ts';
 import type { KmsGrant, KmsGrantPage } from '../../src/kms/types.ts';
 import { rejectionOf } from './support/graphqlError.ts';
+
+/** Cursors signed as the gateway signs them (any secret; replicas share theirs). */
+const CURSORS = createCursorCodec('unit-test-cursor-secret');
+const encodeCursor = CURSORS.encode;
+const decodeCursor = CURSORS.decode;
+
 
 const KEY_ID = '0d0466b0-e727-4d9c-b35d-f84bb474a37f';
 const CONNECTION = grantsConnection(KEY_ID);
@@ -87,7 +93,7 @@ async function assemble(
   first: number,
 ): Promise<{ result: GrantConnectionResult; calls: PageCall[] }> {
   const before = source.calls.length;
-  const result = await assembleConnection(start, first, source.fetchPage);
+  const result = await assembleConnection(start, first, source.fetchPage, CURSORS);
   return { result, calls: source.calls.slice(before) };
 }
 
@@ -295,7 +301,7 @@ describe('relay/connection', () => {
 
     it('fails with UPSTREAM_ERROR when next_marker stops changing, instead of looping', async () => {
       const source = scriptedSource(() => ({ grants: [fixtureGrant(0)], next_marker: 'stuck', truncated: 'true', total: 100 }));
-      expect([await rejectionOf(assembleConnection(START, 10, source.fetchPage)), source.calls.map((call) => call.marker)]).toEqual([
+      expect([await rejectionOf(assembleConnection(START, 10, source.fetchPage, CURSORS)), source.calls.map((call) => call.marker)]).toEqual([
         UPSTREAM_ERROR,
         ['', 'stuck'],
       ]);
@@ -303,7 +309,7 @@ describe('relay/connection', () => {
 
     it('fails with UPSTREAM_ERROR on empty truncated pages whose next_marker does not change', async () => {
       const source = scriptedSource(() => ({ grants: [], next_marker: 'stuck', truncated: 'true', total: 100 }));
-      expect([await rejectionOf(assembleConnection(START, 10, source.fetchPage)), source.calls.map((call) => call.marker)]).toEqual([
+      expect([await rejectionOf(assembleConnection(START, 10, source.fetchPage, CURSORS)), source.calls.map((call) => call.marker)]).toEqual([
         UPSTREAM_ERROR,
         ['', 'stuck'],
       ]);
@@ -311,7 +317,7 @@ describe('relay/connection', () => {
 
     it.for([1, 20, 1000])('fails with UPSTREAM_ERROR on endless empty pages with fresh markers (first %i), after a bounded number of calls', async (first) => {
       const source = scriptedSource((call) => ({ grants: [], next_marker: `m${call + 1}`, truncated: 'true', total: 100 }));
-      const error = await rejectionOf(assembleConnection(START, first, source.fetchPage));
+      const error = await rejectionOf(assembleConnection(START, first, source.fetchPage, CURSORS));
       expect([error, source.calls.length <= first + 3]).toEqual([UPSTREAM_ERROR, true]);
     });
   });

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_CURSOR_LENGTH, RETIRABLE_CONNECTION, decodeCursor, encodeCursor, grantsConnection } from '../../src/relay/cursor.ts';
+import { MAX_CURSOR_LENGTH, RETIRABLE_CONNECTION, createCursorCodec, grantsConnection } from '../../src/relay/cursor.ts';
 import type { CursorPosition } from '../../src/relay/cursor.ts';
 import { thrownBy } from './support/graphqlError.ts';
+
+/** Cursors signed as the gateway signs them (any secret; replicas share theirs). */
+const CURSORS = createCursorCodec('unit-test-cursor-secret');
+const encodeCursor = CURSORS.encode;
+const decodeCursor = CURSORS.decode;
+
 
 const KEY_A = '0d0466b0-e727-4d9c-b35d-f84bb474a37f';
 const KEY_B = 'b168fe00-ff56-4a3d-9e71-5d8d39d6c8a1';
@@ -58,9 +64,9 @@ describe('relay/cursor', () => {
       expect(positions.map((position) => decodeCursor(encodeCursor(position), position.connection))).toEqual(positions);
     });
 
-    it('issues opaque base64url text without padding', () => {
+    it('issues opaque base64url text without padding: payload, a dot, a 128-bit MAC', () => {
       const cursors = MARKERS.map(([, marker]) => encodeCursor({ connection: CONNECTION_A, marker, skip: 7 }));
-      expect(cursors.filter((cursor) => !/^[A-Za-z0-9_-]+$/.test(cursor))).toEqual([]);
+      expect(cursors.filter((cursor) => !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/.test(cursor))).toEqual([]);
     });
 
     it('issues different cursors for different markers, skips and connections', () => {
@@ -74,11 +80,12 @@ describe('relay/cursor', () => {
       expect(new Set(cursors).size).toBe(cursors.length);
     });
 
-    it('accepts a cursor of exactly MAX_CURSOR_LENGTH characters', () => {
-      // 768 bytes of JSON encode to 1024 base64url characters; the JSON around the connection is 11 bytes.
-      const position: CursorPosition = { connection: 'c'.repeat(757), marker: '', skip: 0 };
+    it('accepts the longest cursor within MAX_CURSOR_LENGTH characters', () => {
+      // 750 bytes of JSON encode to 1000 base64url characters, plus '.' and a 22-character MAC;
+      // the JSON around the connection is 11 bytes.
+      const position: CursorPosition = { connection: 'c'.repeat(739), marker: '', skip: 0 };
       const cursor = encodeCursor(position);
-      expect([cursor.length, decodeCursor(cursor, position.connection)]).toEqual([MAX_CURSOR_LENGTH, position]);
+      expect([cursor.length, decodeCursor(cursor, position.connection)]).toEqual([MAX_CURSOR_LENGTH - 1, position]);
     });
   });
 
@@ -180,14 +187,16 @@ describe('relay/cursor', () => {
       ]).toEqual([true, true, true, REJECTED]);
     });
 
-    it('rejects a real cursor with a dangling character that decoding drops', () => {
+    it('rejects a real cursor with a dangling character after its payload or its MAC', () => {
       const cursor = encodeCursor({ connection: RETIRABLE_CONNECTION, marker: 'a', skip: 0 });
-      const dangling = `${cursor}A`;
-      expect([
-        cursor.length % 4,
-        Buffer.from(dangling, 'base64url').equals(Buffer.from(cursor, 'base64url')),
-        thrownBy(() => decodeCursor(dangling, RETIRABLE_CONNECTION)),
-      ]).toEqual([0, true, REJECTED]);
+      const [payload, mac] = cursor.split('.');
+      const variants = [`${cursor}A`, `${payload}A.${mac}`, `${cursor}.`, `.${cursor}`];
+      expect(variants.map((variant) => thrownBy(() => decodeCursor(variant, RETIRABLE_CONNECTION)))).toEqual(variants.map(() => REJECTED));
+    });
+
+    it('rejects a cursor signed with another secret', () => {
+      const foreign = createCursorCodec('another-gateway-secret').encode({ connection: RETIRABLE_CONNECTION, marker: '', skip: 0 });
+      expect(thrownBy(() => decodeCursor(foreign, RETIRABLE_CONNECTION))).toEqual(REJECTED);
     });
 
     // contract.md, Relay semantics: "any other string that this gateway did not issue for this connection -> BAD_USER_INPUT".

@@ -7,7 +7,7 @@ import { checkFirst, checkKeyId, startPosition } from '../args.ts';
 export const grants: NonNullable<QueryResolvers['grants']> = async (_parent, args, context) => {
   const keyId = checkKeyId(args.keyId);
   const first = checkFirst(args.first);
-  const start = startPosition(grantsConnection(keyId), args.after);
+  const start = startPosition(context.cursors, grantsConnection(keyId), args.after);
   const { pages } = context.loaders();
-  return assembleConnection(start, first, (marker, limit) => pages.load({ connection: start.connection, marker, limit }));
+  return assembleConnection(start, first, (marker, limit) => pages.load({ connection: start.connection, marker, limit }), context.cursors);
 };
