@@ -36,7 +36,6 @@ export interface GatewayConfig {
   maxAliases: number;
   maxTokens: number;
   maxDirectives: number;
-  maxCost: number;
   /** Most grants one operation may ask for: the sum of `first` over its connections. */
   maxRequestedGrants: number;
   /** Consecutive KMS failures that open the circuit breaker, and its cool-down. */
@@ -66,7 +65,6 @@ export const DEFAULT_CONFIG: Omit<GatewayConfig, 'kmsEndpoint' | 'kmsProjectId'>
   maxAliases: 15,
   maxTokens: 1000,
   maxDirectives: 10,
-  maxCost: 5000,
   maxRequestedGrants: 5000,
   breakerThreshold: 5,
   breakerCooldownMs: 5000,
@@ -113,7 +111,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     MAX_ALIASES: num({ default: DEFAULT_CONFIG.maxAliases }),
     MAX_TOKENS: num({ default: DEFAULT_CONFIG.maxTokens }),
     MAX_DIRECTIVES: num({ default: DEFAULT_CONFIG.maxDirectives }),
-    MAX_COST: num({ default: DEFAULT_CONFIG.maxCost }),
     MAX_REQUESTED_GRANTS: num({ default: DEFAULT_CONFIG.maxRequestedGrants }),
     KMS_BREAKER_THRESHOLD: num({ default: DEFAULT_CONFIG.breakerThreshold }),
     KMS_BREAKER_COOLDOWN_MS: num({ default: DEFAULT_CONFIG.breakerCooldownMs }),
@@ -149,7 +146,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     maxAliases: positive('MAX_ALIASES', e.MAX_ALIASES),
     maxTokens: positive('MAX_TOKENS', e.MAX_TOKENS),
     maxDirectives: positive('MAX_DIRECTIVES', e.MAX_DIRECTIVES),
-    maxCost: positive('MAX_COST', e.MAX_COST),
     maxRequestedGrants: positive('MAX_REQUESTED_GRANTS', e.MAX_REQUESTED_GRANTS),
     breakerThreshold: positive('KMS_BREAKER_THRESHOLD', e.KMS_BREAKER_THRESHOLD),
     breakerCooldownMs: positive('KMS_BREAKER_COOLDOWN_MS', e.KMS_BREAKER_COOLDOWN_MS),

@@ -46,7 +46,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: finishing in-flight requests, then exiting`);
-    const force = setTimeout(() => process.exit(1), 10_000).unref();
+    // The server force-closes its sockets after the grace period; this is the last resort.
+    const force = setTimeout(() => process.exit(1), config.shutdownGraceMs + 5000).unref();
     await gateway.close();
     await emulator?.close();
     clearTimeout(force);

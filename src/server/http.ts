@@ -91,8 +91,12 @@ export async function startGateway(
     graphqlUrl: `${url}/graphql`,
     close: () =>
       new Promise<void>((resolve) => {
-        const force = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs).unref();
+        // A keep-alive socket becomes idle only when its last response is done, so keep closing
+        // idle ones until the server is empty; after the grace period, close the rest.
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        const force = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
         server.close(() => {
+          clearInterval(sweep);
           clearTimeout(force);
           resolve();
         });

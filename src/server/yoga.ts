@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { createSchema, createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createSchema, createYoga, type Plugin, type YogaServerInstance, type YogaServerOptions } from 'graphql-yoga';
 import type { GatewayConfig } from '../config.ts';
 import { gatewayError } from '../errors/codes.ts';
 import type { KmsClient } from '../kms/client.ts';
@@ -16,7 +15,8 @@ import { extractToken } from './auth.ts';
 import type { GatewayContext } from './context.ts';
 import { useShapeLimits } from './limits/armor.ts';
 import { useRequestedGrantsLimit } from './limits/requestedGrants.ts';
-import { useContentTypePolicy } from './limits/contentType.ts';
+import { useNoSchemaIntrospection } from './limits/introspection.ts';
+import { useRequestPolicy } from './limits/requestPolicy.ts';
 import { NO_TOKEN_MESSAGE, useTokenRequired } from './limits/requireToken.ts';
 import { renderGraphiQL } from '../web/index.ts'; // issue 5: GraphiQL from local static files
 
@@ -57,15 +57,16 @@ export interface GatewayYogaOptions {
  */
 export function createGatewayYoga({ config, kms, logger, metrics, graphiqlDemo }: GatewayYogaOptions): GatewayYoga {
   const plugins: Plugin[] = [
-    useContentTypePolicy(),
+    // First, so operations refused by the plugins after it are logged and counted too.
+    useOperationTelemetry(logger, metrics) as Plugin,
+    useRequestPolicy(),
     // A GET carrying the auth header (which no cross-site form can send) passes, as does JSON.
     useCSRFPrevention({ requestHeaders: ['x-auth-token', 'authorization', 'x-graphql-csrf', 'graphql-require-preflight'] }),
     useShapeLimits({ ...config, blockFieldSuggestions: config.production }),
     useRequestedGrantsLimit(config.maxRequestedGrants),
     useTokenRequired() as Plugin,
-    useOperationTelemetry(logger, metrics) as Plugin,
   ];
-  if (!config.introspection) plugins.push(useDisableIntrospection());
+  if (!config.introspection) plugins.push(useNoSchemaIntrospection());
   const onBatch = (loader: 'pages' | 'keys', size: number): void => metrics.batchSize.observe({ loader }, size);
   if (config.cursorSecret === undefined) {
     logger.warn('CURSOR_SECRET is unset: cursors are signed with a random key and stop working on restart or on another replica');
@@ -79,7 +80,7 @@ export function createGatewayYoga({ config, kms, logger, metrics, graphiqlDemo }
     batching: false,
     multipart: false,
     maxRequestBodySize: config.maxBodyBytes,
-    cors: config.corsOrigins.length === 0 ? false : { origin: config.corsOrigins, credentials: false, methods: ['GET', 'POST'] },
+    cors: corsFor(config.corsOrigins),
     plugins,
     // Unexpected errors become "Unexpected error." without stack or cause, in every mode.
     maskedErrors: { isDev: false },
@@ -114,4 +115,16 @@ export function createGatewayYoga({ config, kms, logger, metrics, graphiqlDemo }
       };
     },
   });
+}
+
+/**
+ * CORS from the allow-list: only a listed `Origin` gets `Access-Control-Allow-Origin` (its own
+ * value). Anything else, `null` origins included, gets no CORS headers at all.
+ */
+function corsFor(origins: readonly string[]): YogaServerOptions<ServerContext, GatewayContext>['cors'] {
+  if (origins.length === 0) return false;
+  return (request) => {
+    const origin = request.headers.get('origin');
+    return origin !== null && origins.includes(origin) ? { origin: [origin], credentials: false, methods: ['GET', 'POST'] } : false;
+  };
 }

@@ -1,0 +1,89 @@
+/**
+ * Gateway child processes for the shutdown and replica tests: `node --import tsx src/main.ts`
+ * with the environment a deployment would give it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** A free loopback port (main.ts refuses PORT=0: envalid's port() wants 1..65535). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A gateway process. */
+export interface GatewayProcess {
+  child: ChildProcess;
+  /** `http://127.0.0.1:PORT`. */
+  url: string;
+  graphqlUrl: string;
+  /** stdout and stderr so far. */
+  output(): string;
+  /** Resolves with the exit code (or the signal name) once the process has exited. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+  /** SIGKILL if still running (cleanup). */
+  kill(): void;
+}
+
+/** Spawns `node --import tsx src/main.ts` and waits (at most `startupMs`) for its URL line. */
+export async function spawnGateway(env: Record<string, string>, startupMs = 15_000): Promise<GatewayProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'silent', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal, at: performance.now() }));
+  });
+  const expected = `KMS grants gateway: http://127.0.0.1:${port}/graphql`;
+  const deadline = performance.now() + startupMs;
+  while (!output.includes(expected)) {
+    if (child.exitCode !== null || performance.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`gateway did not start (exit ${child.exitCode}); output:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    child,
+    url,
+    graphqlUrl: `${url}/graphql`,
+    output: () => output,
+    exited,
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+/** Whether a new TCP connection to `url` is accepted (true) or refused (false). */
+export function acceptsConnections(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    socket.setTimeout(2000, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
