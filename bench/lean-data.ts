@@ -2,56 +2,31 @@
  * The lean upstream's fixed data set: 5 keys of 100 grants each, shaped like real KMS answers
  * (and like the emulator's demo data). Pure: the same ids on every run.
  */
-import { createHash } from 'node:crypto';
 import type { KmsGrant, KmsKeyDetails } from '../src/kms/types.ts';
+import { stableHex as hex, stableKeyId as keyId } from '../src/emulator/ids.ts';
+import { keyDetails } from '../src/emulator/key-details.ts';
+import { DEMO_EPOCH_MS, OPERATION_SETS } from '../src/emulator/seed-data.ts';
 
 export const LEAN_PROJECT_ID = '0123456789abcdef0123456789abcdef';
-const EPOCH = Date.UTC(2024, 0, 1);
-
-function hex(label: string, length: number): string {
-  return createHash('sha256').update(label).digest('hex').slice(0, length);
-}
-
-function keyId(label: string): string {
-  const h = hex(label, 32);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
+const EPOCH = DEMO_EPOCH_MS;
 
 const ALICE = hex('user:alice', 32);
 const BOB = hex('user:bob', 32);
 const GRANTEES = [BOB, hex('user:carol', 32), hex('domain:acme', 32), hex('service:1', 32)];
-const OPERATION_SETS = [
-  ['encrypt-data', 'decrypt-data'],
-  ['describe-key'],
-  ['create-datakey', 'create-datakey-without-plaintext', 'decrypt-datakey'],
-  ['encrypt-datakey', 'decrypt-datakey', 'describe-key'],
-  ['decrypt-data', 'retire-grant'],
-];
 
 /** The 5 key ids, in order. */
 export const LEAN_KEYS: readonly string[] = Array.from({ length: 5 }, (_, i) => keyId(`bench:key:${i}`));
 
+/** key_info of lean key number `index` (id `id`): enabled AES_256, as the emulator's demo keys. */
 export function leanKeyDetails(id: string, index: number): KmsKeyDetails {
-  return {
+  return keyDetails({
     key_id: id,
     domain_id: hex('domain:demo', 32),
     key_alias: `bench-key-${index}`,
     realm: 'cn-north-4',
-    key_spec: 'AES_256',
-    key_usage: 'ENCRYPT_DECRYPT',
     key_description: `benchmark key ${index}`,
     creation_date: String(EPOCH + index * 1000),
-    scheduled_deletion_date: '',
-    key_state: '2',
-    default_key_flag: '0',
-    key_type: '1',
-    expiration_time: '',
-    origin: 'kms',
-    key_rotation_enabled: 'false',
-    sys_enterprise_project_id: '0',
-    keystore_id: '0',
-    partition_type: '1',
-  };
+  });
 }
 
 function grant(keyIndex: number, i: number): KmsGrant {

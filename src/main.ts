@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EnvError } from 'envalid';
 import { loadConfig, type GatewayConfig } from './config.ts';
-import { DEMO, startEmulator, type RunningEmulator } from './emulator/index.ts';
+import type { RunningEmulator } from './emulator/index.ts';
 import { startGateway } from './server/http.ts';
 
 /**
@@ -18,13 +18,17 @@ async function main(): Promise<void> {
   }
 
   let emulator: RunningEmulator | undefined;
+  let demoKeyId: string | undefined;
   if (config.kmsEndpoint === undefined) {
+    // Loaded only when used: a gateway on a real KMS does not pay for the emulator's modules.
+    const { DEMO, startEmulator } = await import('./emulator/index.ts');
+    demoKeyId = DEMO.keys.full;
     emulator = await startEmulator({ port: 0 });
     // A throwaway cursor key is right for a demo: one process, nothing to share.
     config = { ...config, kmsEndpoint: emulator.url, kmsProjectId: emulator.projectId, cursorSecret: config.cursorSecret ?? randomBytes(32).toString('hex') };
   }
   const alice = emulator?.demo.alice;
-  const gateway = await startGateway(config, alice ? { graphiqlDemo: { token: alice.token, keyId: DEMO.keys.full } } : {});
+  const gateway = await startGateway(config, alice && demoKeyId ? { graphiqlDemo: { token: alice.token, keyId: demoKeyId } } : {});
 
   console.log(`KMS grants gateway: ${gateway.graphqlUrl}`);
   if (emulator !== undefined && alice !== undefined) {
@@ -36,7 +40,7 @@ async function main(): Promise<void> {
     console.log(`Try it from a shell:`);
     console.log(`  TOKEN='${alice.token}'`);
     console.log(`  curl -s ${gateway.graphqlUrl} -H 'content-type: application/json' -H "X-Auth-Token: $TOKEN" \\`);
-    console.log(`    -d '{"query":"{ grants(keyId: \\"${DEMO.keys.full}\\", first: 3) { totalCount edges { node { grantId } } } }"}'`);
+    console.log(`    -d '{"query":"{ grants(keyId: \\"${demoKeyId}\\", first: 3) { totalCount edges { node { grantId } } } }"}'`);
   } else {
     console.log(`KMS: ${config.kmsEndpoint} (project ${config.kmsProjectId})`);
   }

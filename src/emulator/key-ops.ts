@@ -1,10 +1,11 @@
 /**
  * The key actions as pure functions of (state, caller, validated input), like grant-ops.ts.
  */
-import type { KmsCreateKeyResponse, KmsDescribeKeyResponse, KmsKeyDetails, KmsListKeysResponse } from '../kms/types.ts';
+import type { KmsCreateKeyResponse, KmsDescribeKeyResponse, KmsListKeysResponse } from '../kms/types.ts';
 import { errors } from './errors.ts';
 import type { Change } from './grant-ops.ts';
 import { requireKey } from './grant-ops.ts';
+import { keyDetails } from './key-details.ts';
 import type { CreateKeyInput, ListKeysInput } from './key-validation.ts';
 import { slicePage } from './paging.ts';
 import { canDescribeKey } from './permissions.ts';
@@ -24,26 +25,24 @@ export function createKey(
   opts: { now: number; keyId: string },
 ): Change<KmsCreateKeyResponse> {
   if (ownKeys(state, caller).some((k) => k.details.key_alias === input.alias)) throw errors.duplicateAlias();
-  const details: KmsKeyDetails = {
-    key_id: opts.keyId,
-    domain_id: caller.user.domainId,
-    key_alias: input.alias,
-    realm: findProject(state, caller.projectId)?.name ?? '',
-    key_spec: input.spec,
-    key_usage: input.usage,
-    key_description: input.description,
-    creation_date: String(opts.now),
-    scheduled_deletion_date: '',
-    key_state: input.origin === 'external' ? '5' : '2',
-    default_key_flag: '0',
-    key_type: '1',
-    expiration_time: '',
-    origin: input.origin,
-    key_rotation_enabled: 'false',
-    sys_enterprise_project_id: input.enterpriseProjectId,
-    keystore_id: input.keystoreId,
-    partition_type: '1',
-  };
+  const details = keyDetails(
+    {
+      key_id: opts.keyId,
+      domain_id: caller.user.domainId,
+      key_alias: input.alias,
+      realm: findProject(state, caller.projectId)?.name ?? '',
+      key_description: input.description,
+      creation_date: String(opts.now),
+    },
+    {
+      key_spec: input.spec,
+      key_usage: input.usage,
+      key_state: input.origin === 'external' ? '5' : '2',
+      origin: input.origin,
+      sys_enterprise_project_id: input.enterpriseProjectId,
+      keystore_id: input.keystoreId,
+    },
+  );
   const key: KeyRecord = { details, creatorId: caller.user.id, projectId: caller.projectId };
   return {
     state: { ...state, keys: [...state.keys, key] },

@@ -6,6 +6,7 @@ import type { KmsGrant, KmsKeyDetails } from '../kms/types.ts';
 import type { DEMO } from './seed.ts';
 import type { KeyRecord } from './state.ts';
 import { stableHex } from './ids.ts';
+import { keyDetails } from './key-details.ts';
 
 type Demo = typeof DEMO;
 /** 2024-01-01T00:00:00Z: demo keys and grants are dated from here, a second apart. */
@@ -15,27 +16,10 @@ const DAY_MS = 86_400_000;
 
 function key(demo: Demo, id: string, alias: string, creator: 'alice' | 'bob' | 'carol', over: Partial<KmsKeyDetails> = {}, at = 0): KeyRecord {
   const user = demo.users[creator];
-  const details: KmsKeyDetails = {
-    key_id: id,
-    domain_id: user.domainId,
-    key_alias: alias,
-    realm: demo.projectName,
-    key_spec: 'AES_256',
-    key_usage: 'ENCRYPT_DECRYPT',
-    key_description: `demo key ${alias}`,
-    creation_date: String(EPOCH + at * 1000),
-    scheduled_deletion_date: '',
-    key_state: '2',
-    default_key_flag: '0',
-    key_type: '1',
-    expiration_time: '',
-    origin: 'kms',
-    key_rotation_enabled: 'false',
-    sys_enterprise_project_id: '0',
-    keystore_id: '0',
-    partition_type: '1',
-    ...over,
-  };
+  const details = keyDetails(
+    { key_id: id, domain_id: user.domainId, key_alias: alias, realm: demo.projectName, key_description: `demo key ${alias}`, creation_date: String(EPOCH + at * 1000) },
+    over,
+  );
   const projectId = creator === 'carol' ? demo.acmeProjectId : demo.projectId;
   return { details, creatorId: user.id, projectId };
 }
@@ -58,7 +42,7 @@ export function demoKeys(demo: Demo): KeyRecord[] {
 }
 
 /** Operation sets the generic demo grants cycle through (never create-grant alone). */
-const OPERATION_SETS: readonly (readonly string[])[] = [
+export const OPERATION_SETS: readonly (readonly string[])[] = [
   ['encrypt-data', 'decrypt-data'],
   ['describe-key'],
   ['create-datakey', 'create-datakey-without-plaintext', 'decrypt-datakey'],

@@ -32,8 +32,11 @@ export interface KmsClientOptions {
 export interface KmsCallContext {
   token: string;
   requestId: string;
-  /** Aborts the call when the GraphQL operation's deadline passes. */
-  signal?: AbortSignal;
+  /**
+   * `performance.now()` time by which the GraphQL operation must be done: no call starts after
+   * it, a call's timeout never runs past it, and no retry is scheduled beyond it.
+   */
+  deadline?: number;
 }
 
 /** The KMS actions the gateway uses, one typed function each. Failures throw a contract GraphQLError. */
@@ -70,6 +73,7 @@ export function createKmsClient(options: KmsClientOptions, onCall?: (event: KmsC
     prefixUrl: `${options.endpoint}/v1.0/${options.projectId}/kms`,
     method: 'POST',
     responseType: 'text',
+    headers: { 'content-type': 'application/json' },
     followRedirect: false,
     timeout: { request: options.timeoutMs },
     agent: {
@@ -86,8 +90,11 @@ export function createKmsClient(options: KmsClientOptions, onCall?: (event: KmsC
       enforceRetryRules: true,
       maxRetryAfter: MAX_RETRY_AFTER_MS,
       // Short jittered backoff: the contract answers every upstream failure within 30 s.
-      calculateDelay: ({ attemptCount, retryAfter }) =>
-        retryAfter ?? Math.min(100 * 2 ** (attemptCount - 1), MAX_BACKOFF_MS) + Math.random() * 100,
+      calculateDelay: ({ attemptCount, retryAfter, error }) => {
+        const delay = retryAfter ?? Math.min(100 * 2 ** (attemptCount - 1), MAX_BACKOFF_MS) + Math.random() * 100;
+        const deadline = (error.options.context as { deadline?: number }).deadline;
+        return deadline !== undefined && performance.now() + delay >= deadline ? 0 : delay;
+      },
     },
   });
 
@@ -103,9 +110,12 @@ export function createKmsClient(options: KmsClientOptions, onCall?: (event: KmsC
 
   const send = async (client: Got, action: string, ctx: KmsCallContext, body: object): Promise<string> => {
     const started = performance.now();
+    if (ctx.deadline !== undefined && ctx.deadline <= started) {
+      throw gatewayError('UPSTREAM_TIMEOUT', `The operation ran out of time before ${action}`, { requestId: ctx.requestId });
+    }
     let status = 0;
     try {
-      const response = (await client(action, requestOptions(ctx, body))) as Response<string>;
+      const response = (await client(action, requestOptions(ctx, body, started, options.timeoutMs))) as Response<string>;
       status = response.statusCode;
       return response.body;
     } catch (error) {
@@ -144,7 +154,7 @@ export function createKmsClient(options: KmsClientOptions, onCall?: (event: KmsC
     },
     async probe() {
       try {
-        await base('list-keys', { json: {}, throwHttpErrors: false, timeout: { request: Math.min(options.timeoutMs, 2000) } });
+        await base('list-keys', { body: '{}', throwHttpErrors: false, timeout: { request: Math.min(options.timeoutMs, 2000) } });
         return true;
       } catch {
         return false;
@@ -156,12 +166,18 @@ export function createKmsClient(options: KmsClientOptions, onCall?: (event: KmsC
 /** KMS's `sequence` is a 36-byte request serial number: our request id when it has that shape. */
 const SEQUENCE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-function requestOptions(ctx: KmsCallContext, body: object): OptionsInit {
+/** The per-call part of a request; everything else was normalised once by `got.extend`. */
+function requestOptions(ctx: KmsCallContext, body: object, now: number, timeoutMs: number): OptionsInit {
   const options: OptionsInit = {
     headers: { 'x-auth-token': ctx.token, 'x-request-id': ctx.requestId },
-    json: SEQUENCE.test(ctx.requestId) ? { ...body, sequence: ctx.requestId } : body,
+    // Serialised here: a string body skips got's own JSON handling.
+    body: JSON.stringify(SEQUENCE.test(ctx.requestId) ? { ...body, sequence: ctx.requestId } : body),
   };
-  if (ctx.signal !== undefined) options.signal = ctx.signal;
+  if (ctx.deadline !== undefined) {
+    options.context = { deadline: ctx.deadline };
+    const remaining = ctx.deadline - now;
+    if (remaining < timeoutMs) options.timeout = { request: Math.max(1, Math.floor(remaining)) };
+  }
   return options;
 }
 

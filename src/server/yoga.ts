@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createSchema, createYoga, type Plugin, type YogaServerInstance, type YogaServerOptions } from 'graphql-yoga';
 import type { GatewayConfig } from '../config.ts';
+import { PROJECT_ROOT } from '../paths.ts';
 import { gatewayError } from '../errors/codes.ts';
 import type { KmsClient } from '../kms/client.ts';
 import { createLoaders, type Loaders } from '../loaders/index.ts';
@@ -27,7 +29,7 @@ export interface ServerContext {
 
 export type GatewayYoga = YogaServerInstance<ServerContext, GatewayContext>;
 
-const typeDefs = readFileSync(new URL('../../schema.graphql', import.meta.url), 'utf8');
+const typeDefs = readFileSync(join(PROJECT_ROOT, 'schema.graphql'), 'utf8');
 
 /** GraphiQL's first view: a key's grants with paging and the key's alias and state. */
 const EXAMPLE_QUERY = `# A key's grants, 10 at a time: copy pageInfo.endCursor into "after" for the next page.
@@ -97,7 +99,6 @@ export function createGatewayYoga({ config, kms, logger, metrics, graphiqlDemo }
         },
     context: ({ request, requestId }): GatewayContext => {
       const token = extractToken(request.headers);
-      const signal = AbortSignal.timeout(config.operationTimeoutMs);
       const stats = { kmsCalls: 0 };
       let loaders: Loaders | undefined;
       return {
@@ -109,7 +110,12 @@ export function createGatewayYoga({ config, kms, logger, metrics, graphiqlDemo }
           if (token === null) {
             throw gatewayError('UNAUTHENTICATED', NO_TOKEN_MESSAGE);
           }
-          loaders ??= createLoaders(kms, { token, requestId, signal }, { maxConcurrency: config.kmsMaxConcurrency, stats, onBatch });
+          // The operation's deadline starts with its first KMS call.
+          loaders ??= createLoaders(
+            kms,
+            { token, requestId, deadline: performance.now() + config.operationTimeoutMs },
+            { maxConcurrency: config.kmsMaxConcurrency, stats, onBatch },
+          );
           return loaders;
         },
       };

@@ -5,8 +5,8 @@
  * another file (`..`, encoded slashes and the like simply match no entry).
  */
 import { createRequire } from 'node:module';
+import { PROJECT_ROOT } from '../paths.ts';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 /** How a browser may cache an asset. */
 export type CachePolicy = 'immutable' | 'revalidate';
@@ -21,10 +21,9 @@ export interface StaticAsset {
   cache: CachePolicy;
 }
 
-const require = createRequire(import.meta.url);
-const here = dirname(fileURLToPath(import.meta.url));
-/** The project root (src/web/../..). */
-const root = join(here, '..', '..');
+const require = createRequire(join(PROJECT_ROOT, 'package.json'));
+const root = PROJECT_ROOT;
+const here = join(root, 'src', 'web');
 
 const JS = 'text/javascript; charset=utf-8';
 const CSS = 'text/css; charset=utf-8';
@@ -47,7 +46,7 @@ const VENDOR_FILES: readonly (readonly [string, string, string])[] = [
   ['graphiql', 'graphiql.min.css.map', MAP],
 ];
 
-/** Where the demo page's bundle is written by `npm run build:web` (run by `npm ci` / `npm install`, see package.json). */
+/** Where the demo page's bundle is written by `npm run build` (run by `npm ci` / `npm install`, see package.json). */
 export const DEMO_BUNDLE_DIR = join(root, 'dist', 'web');
 
 /** The gateway's own files: `[URL name, absolute file, content type]`. */

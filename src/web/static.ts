@@ -52,13 +52,13 @@ export function etagMatches(ifNoneMatch: string | undefined, etag: string): bool
 
 /**
  * Answers a GET or HEAD for `asset`: 200 (gzip when accepted), 304 when the browser's copy is
- * current, 404 when the file is missing (the demo bundle before `npm run build:web`).
+ * current, 404 when the file is missing (the demo bundle before `npm run build`).
  */
 export async function sendAsset(asset: StaticAsset, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const entry = await load(asset.file);
   if (entry === null) {
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
-    res.end('Not built: run `npm run build:web` (npm ci and npm install run it for you).\n');
+    res.end('Not built: run `npm run build` (npm ci and npm install run it for you).\n');
     return;
   }
   const headers: Record<string, string> = {

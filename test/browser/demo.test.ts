@@ -1,19 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
 import { DEMO } from '../../src/emulator/index.ts';
 import { gql, type GqlResult } from '../support/gateway.ts';
-import {
-  FULL_KEY,
-  HAS_CHROMIUM,
-  NO_CHROMIUM,
-  launchChromium,
-  openPage,
-  requestedHosts,
-  screenshot,
-  startDemoStack,
-  type DemoStack,
-  type RecordedPage,
-} from './support.ts';
+import { describeInChromium, describeOffline, useBrowserPage } from './session.ts';
+import { FULL_KEY, screenshot, type DemoStack } from './support.ts';
 
 interface IdsConnection {
   totalCount: number;
@@ -50,38 +40,24 @@ function rowIds(body: Locator): Promise<string[]> {
   return body.locator('tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-grant-id') ?? ''));
 }
 
-describe.skipIf(!HAS_CHROMIUM)('demo page at / (client/demo/, headless Chromium)', () => {
-  let stack: DemoStack;
-  let browser: Browser;
-  let tab: RecordedPage;
+describeInChromium('demo page at / (client/demo/, headless Chromium)', () => {
+  const session = useBrowserPage((stack) => `${stack.gw.url}/`);
 
-  beforeAll(async () => {
-    stack = await startDemoStack();
-    browser = await launchChromium();
-    tab = await openPage(browser);
-    await tab.page.goto(`${stack.gw.url}/`);
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
-
-  const status = (): Locator => tab.page.getByRole('status');
-  const grantsBody = (): Locator => tab.page.locator('#grants-body');
+  const status = (): Locator => session.tab.page.getByRole('status');
+  const grantsBody = (): Locator => session.tab.page.locator('#grants-body');
 
   describe('opening on the emulator', () => {
     it('prefills the demo token and the 100-grant demo key, and says it is ready', async () => {
-      const { page } = tab;
+      const { page } = session.tab;
       await expect.poll(() => status().innerText()).toContain('Ready');
-      expect(await page.getByLabel('KMS token').inputValue()).toBe(stack.token);
+      expect(await page.getByLabel('KMS token').inputValue()).toBe(session.stack.token);
       expect(await page.getByLabel('Key id').inputValue()).toBe(FULL_KEY);
     });
   });
 
   describe('paging with "Load more"', () => {
     it('shows the first 20 grants with the key’s alias and state', async () => {
-      const { page } = tab;
+      const { page } = session.tab;
       await page.getByRole('button', { name: 'Show grants', exact: true }).click();
       await expect.poll(() => grantsBody().locator('tr').count()).toBe(20);
       expect(await page.locator('#grants-caption').innerText()).toBe('Showing 20 of 100 grants.');
@@ -90,7 +66,7 @@ describe.skipIf(!HAS_CHROMIUM)('demo page at / (client/demo/, headless Chromium)
     });
 
     it('pages to the end of the 100-grant key, each grant once and in KMS’s order, then hides "Load more"', async () => {
-      const { page } = tab;
+      const { page } = session.tab;
       const loadMore = page.getByRole('button', { name: 'Load more' }).first();
       let clicks = 0;
       while (await loadMore.isVisible()) {
@@ -103,7 +79,7 @@ describe.skipIf(!HAS_CHROMIUM)('demo page at / (client/demo/, headless Chromium)
       expect(clicks).toBe(4);
       const shown = await rowIds(grantsBody());
       expect(new Set(shown).size).toBe(100);
-      expect(shown).toEqual((await grantIds(stack, FULL_KEY)).ids);
+      expect(shown).toEqual((await grantIds(session.stack, FULL_KEY)).ids);
       expect(await status().innerText()).toBe('Showing 100 of 100 grants. That is all of them.');
       await screenshot(page, 'demo-all-grants', true);
     });
@@ -111,7 +87,7 @@ describe.skipIf(!HAS_CHROMIUM)('demo page at / (client/demo/, headless Chromium)
 
   describe('revoking', () => {
     it('asks first, and revokes nothing on "Cancel"', async () => {
-      const { page } = tab;
+      const { page } = session.tab;
       const [, target] = await rowIds(grantsBody());
       await grantsBody().locator(`tr[data-grant-id="${target}"]`).getByRole('button', { name: /^Revoke grant/ }).click();
       const dialog = page.getByRole('dialog', { name: 'Revoke this grant?' });
@@ -120,11 +96,11 @@ describe.skipIf(!HAS_CHROMIUM)('demo page at / (client/demo/, headless Chromium)
       await dialog.getByRole('button', { name: 'Cancel' }).click();
       await expect.poll(() => status().innerText()).toBe('Nothing revoked.');
       expect(await grantsBody().locator(`tr[data-grant-id="${target}"]`).count()).toBe(1);
-      expect((await grantIds(stack, FULL_KEY)).total).toBe(100);
+      expect((await grantIds(session.stack, FULL_KEY)).total).toBe(100);
     });
 
     it('revokes after "Revoke": the row disappears, and KMS no longer lists the grant', async () => {
-      const { page } = tab;
+      const { page } = session.tab;
       const [, , target] = await rowIds(grantsBody());
       if (target === undefined) throw new Error('no third row');
       await grantsBody().locator(`tr[data-grant-id="${target}"]`).getByRole('button', { name: /^Revoke grant/ }).click();
@@ -136,7 +112,7 @@ describe.skipIf(!HAS_CHROMIUM)('demo page at / (client/demo/, headless Chromium)
       expect(await grantsBody().locator(`tr[data-grant-id="${target}"]`).count()).toBe(0);
       expect(await grantsBody().locator('tr').count()).toBe(99);
       expect(await page.locator('#grants-caption').innerText()).toBe('Showing 99 of 99 grants.');
-      const after = await grantIds(stack, FULL_KEY);
+      const after = await grantIds(session.stack, FULL_KEY);
       expect(after.total).toBe(99);
       expect(after.ids).not.toContain(target);
       expect(await rowIds(grantsBody())).toEqual(after.ids);
@@ -145,10 +121,10 @@ describe.skipIf(!HAS_CHROMIUM)('demo page at / (client/demo/, headless Chromium)
 
   describe('retirable grants', () => {
     it('lists exactly the grants whose retiring principal is the caller', async () => {
-      const { page } = tab;
+      const { page } = session.tab;
       await page.getByRole('button', { name: 'Show grants I may retire' }).click();
       const body = page.locator('#retirable-body');
-      const expected = await retirableIds(stack);
+      const expected = await retirableIds(session.stack);
       expect(expected).toContain(DEMO.grants.appBobRetireGrant);
       await expect.poll(() => body.locator('tr').count()).toBe(Math.min(expected.length, 20));
       const more = page.locator('#retirable-more');
@@ -165,7 +141,7 @@ describe.skipIf(!HAS_CHROMIUM)('demo page at / (client/demo/, headless Chromium)
 
   describe('errors', () => {
     it('announces UNAUTHENTICATED in the status line when the token is empty', async () => {
-      const { page } = tab;
+      const { page } = session.tab;
       await page.getByLabel('KMS token').fill('');
       await page.getByRole('button', { name: 'Show grants', exact: true }).click();
       await expect.poll(() => status().innerText()).toMatch(/^Loading grants failed \(UNAUTHENTICATED\): /);
@@ -173,20 +149,5 @@ describe.skipIf(!HAS_CHROMIUM)('demo page at / (client/demo/, headless Chromium)
     });
   });
 
-  describe('offline', () => {
-    it('made every request to the gateway on 127.0.0.1', () => {
-      expect(requestedHosts(tab.requests)).toEqual(['127.0.0.1']);
-      const paths = tab.requests.map((u) => new URL(u).pathname);
-      expect(paths).toEqual(expect.arrayContaining(['/', '/static/web/demo.js', '/graphql']));
-    });
-
-    it('logged no console error', () => {
-      expect(tab.errors).toEqual([]);
-    });
-  });
-});
-
-if (!HAS_CHROMIUM) console.warn(`browser tests ${NO_CHROMIUM}`);
-describe.skipIf(HAS_CHROMIUM)('demo page at / (client/demo/, headless Chromium)', () => {
-  it.skip(NO_CHROMIUM, () => {});
+  describeOffline(session, ['/', '/static/web/demo.js', '/graphql']);
 });

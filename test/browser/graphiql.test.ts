@@ -1,17 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import {
-  FULL_KEY,
-  HAS_CHROMIUM,
-  NO_CHROMIUM,
-  launchChromium,
-  openPage,
-  requestedHosts,
-  screenshot,
-  startDemoStack,
-  type DemoStack,
-  type RecordedPage,
-} from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { describeInChromium, describeOffline, useBrowserPage } from './session.ts';
+import { FULL_KEY, screenshot, type RecordedPage } from './support.ts';
 
 /** The text of every CodeMirror editor on the page, by its role in GraphiQL. */
 interface Editors {
@@ -35,41 +24,28 @@ async function editors({ page }: RecordedPage): Promise<Editors> {
   })()`);
 }
 
-describe.skipIf(!HAS_CHROMIUM)('GraphiQL (web/graphiql.ts, headless Chromium)', () => {
-  let stack: DemoStack;
-  let browser: Browser;
-  let tab: RecordedPage;
-
-  beforeAll(async () => {
-    stack = await startDemoStack();
-    browser = await launchChromium();
-    tab = await openPage(browser);
-    await tab.page.goto(stack.gw.graphqlUrl);
-    await tab.page.locator('.graphiql-container').waitFor();
+describeInChromium('GraphiQL (web/graphiql.ts, headless Chromium)', () => {
+  const session = useBrowserPage((stack) => stack.gw.graphqlUrl, async (page) => {
+    await page.locator('.graphiql-container').waitFor();
     // The schema has arrived when the docs button can open a populated explorer; wait for the editors instead.
-    await tab.page.locator('.graphiql-query-editor .CodeMirror').waitFor();
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
+    await page.locator('.graphiql-query-editor .CodeMirror').waitFor();
   });
 
   describe('opening', () => {
     it('presets the example query, the demo key as a variable and the demo token in the headers editor', async () => {
-      const { query, variables, headers } = await editors(tab);
+      const { query, variables, headers } = await editors(session.tab);
       expect(query).toContain('query KeyGrants($keyId: ID!, $after: String)');
       expect(query).toContain('key { alias state }');
       expect(JSON.parse(variables)).toEqual({ keyId: FULL_KEY });
-      expect(JSON.parse(headers)).toEqual({ 'X-Auth-Token': stack.token });
+      expect(JSON.parse(headers)).toEqual({ 'X-Auth-Token': session.stack.token });
     });
   });
 
   describe('running the example query', () => {
     it('shows the first 10 of the demo key’s 100 grants, each with its key’s alias and state', async () => {
-      await tab.page.getByRole('button', { name: /Execute query/ }).click();
-      await expect.poll(async () => (await editors(tab)).result, { timeout: 15_000 }).toContain('"edges"');
-      const result = JSON.parse((await editors(tab)).result) as {
+      await session.tab.page.getByRole('button', { name: /Execute query/ }).click();
+      await expect.poll(async () => (await editors(session.tab)).result, { timeout: 15_000 }).toContain('"edges"');
+      const result = JSON.parse((await editors(session.tab)).result) as {
         data: { grants: { totalCount: number; pageInfo: { hasNextPage: boolean }; edges: { node: { grantId: string; key: unknown } }[] } };
         errors?: unknown;
       };
@@ -80,13 +56,13 @@ describe.skipIf(!HAS_CHROMIUM)('GraphiQL (web/graphiql.ts, headless Chromium)', 
       expect(new Set(result.data.grants.edges.map((e) => JSON.stringify(e.node.key)))).toEqual(
         new Set([JSON.stringify({ alias: 'demo-full', state: 'ENABLED' })]),
       );
-      await screenshot(tab.page, 'graphiql');
+      await screenshot(session.tab.page, 'graphiql');
     });
   });
 
   describe('docs explorer', () => {
     it('shows the schema’s descriptions of types, fields and arguments', async () => {
-      const { page } = tab;
+      const { page } = session.tab;
       await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
       const explorer = page.locator('.graphiql-doc-explorer');
       await explorer.getByText('Query', { exact: true }).click();
@@ -102,7 +78,7 @@ describe.skipIf(!HAS_CHROMIUM)('GraphiQL (web/graphiql.ts, headless Chromium)', 
     });
 
     it('shows enum value descriptions (KeyState)', async () => {
-      const { page } = tab;
+      const { page } = session.tab;
       const explorer = page.locator('.graphiql-doc-explorer');
       const search = explorer.getByRole('combobox');
       await search.fill('KeyState');
@@ -114,20 +90,5 @@ describe.skipIf(!HAS_CHROMIUM)('GraphiQL (web/graphiql.ts, headless Chromium)', 
     });
   });
 
-  describe('offline', () => {
-    it('made every request to the gateway on 127.0.0.1, loading GraphiQL from /static/', () => {
-      expect(requestedHosts(tab.requests)).toEqual(['127.0.0.1']);
-      const paths = tab.requests.map((u) => new URL(u).pathname);
-      expect(paths).toEqual(expect.arrayContaining(['/static/vendor/graphiql@3.8.3/graphiql.min.js', '/static/web/graphiql.js', '/graphql']));
-    });
-
-    it('logged no console error (no CSP violation, no failed asset)', () => {
-      expect(tab.errors).toEqual([]);
-    });
-  });
-});
-
-if (!HAS_CHROMIUM) console.warn(`browser tests ${NO_CHROMIUM}`);
-describe.skipIf(HAS_CHROMIUM)('GraphiQL (web/graphiql.ts, headless Chromium)', () => {
-  it.skip(NO_CHROMIUM, () => {});
+  describeOffline(session, ['/static/vendor/graphiql@3.8.3/graphiql.min.js', '/static/web/graphiql.js', '/graphql']);
 });

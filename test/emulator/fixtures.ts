@@ -1,5 +1,5 @@
 /**
- * Named fixtures of the demo data, shared by the emulator's grant tests.
+ * Named fixtures of the demo data, shared by the emulator’s grant and key tests.
  */
 import { DEMO, DEMO_EPOCH_MS } from '../../src/emulator/seed.ts';
 

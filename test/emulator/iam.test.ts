@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator } from '../../src/emulator/index.ts';
-import type { RunningEmulator } from '../../src/emulator/index.ts';
+import { describe, expect, it } from 'vitest';
 import { iamTime } from '../../src/emulator/iam.ts';
 import { DEMO } from '../../src/emulator/seed.ts';
+import { useEmulator } from './session.ts';
 import { iamLogin, kms, passwordBody } from './support.ts';
 
 const NOW = Date.UTC(2025, 5, 1, 12, 0, 0);
@@ -21,17 +20,11 @@ const ALICE_TOKEN_BODY = {
 };
 
 describe('emulator IAM', () => {
-  let emu: RunningEmulator;
-  beforeAll(async () => {
-    emu = await startEmulator({ now: () => NOW });
-  });
-  afterAll(async () => {
-    await emu.close();
-  });
+  const live = useEmulator({ now: () => NOW });
 
   describe('POST /v3/auth/tokens', () => {
     it('answers 201 with the token in X-Subject-Token and contract.md’s body', async () => {
-      const res = await iamLogin(emu, passwordBody('alice', 'alice-demo-password', 'demo', { id: DEMO.projectId }));
+      const res = await iamLogin(live.emu, passwordBody('alice', 'alice-demo-password', 'demo', { id: DEMO.projectId }));
       expect(res.status).toBe(201);
       expect(res.body).toEqual(ALICE_TOKEN_BODY);
       expect(res.headers['x-subject-token']).toMatch(/^\S{20,}$/);
@@ -39,24 +32,24 @@ describe('emulator IAM', () => {
     });
 
     it('issues a token KMS accepts as that user', async () => {
-      const res = await iamLogin(emu, passwordBody('bob', 'bob-demo-password', 'demo', { id: DEMO.projectId }));
+      const res = await iamLogin(live.emu, passwordBody('bob', 'bob-demo-password', 'demo', { id: DEMO.projectId }));
       const token = res.headers['x-subject-token'] ?? '';
-      const list = await kms(emu, 'list-retirable-grants', { limit: '1' }, { token });
+      const list = await kms(live.emu, 'list-retirable-grants', { limit: '1' }, { token });
       expect(list).toMatchObject({ status: 200, body: { total: DEMO.bobRetirable.grants } });
     });
 
     it('scopes by project name within the user’s account', async () => {
-      const res = await iamLogin(emu, passwordBody('carol', 'carol-demo-password', 'acme', { name: DEMO.projectName }));
+      const res = await iamLogin(live.emu, passwordBody('carol', 'carol-demo-password', 'acme', { name: DEMO.projectName }));
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({ token: { project: { id: DEMO.acmeProjectId }, user: { id: carol.id } } });
     });
 
     it('takes the user by id, and the domain by id', async () => {
-      const byId = await iamLogin(emu, {
+      const byId = await iamLogin(live.emu, {
         auth: { identity: { methods: ['password'], password: { user: { id: bob.id, password: bob.password } } }, scope: { project: { id: DEMO.projectId } } },
       });
       expect(byId.status).toBe(201);
-      const byDomainId = await iamLogin(emu, {
+      const byDomainId = await iamLogin(live.emu, {
         auth: {
           identity: { methods: ['password'], password: { user: { name: 'bob', password: bob.password, domain: { id: DEMO.domain.id } } } },
           scope: { project: { id: DEMO.projectId } },
@@ -70,13 +63,13 @@ describe('emulator IAM', () => {
       ['an unknown user', passwordBody('mallory', 'alice-demo-password', 'demo', { id: DEMO.projectId })],
       ['a user of another domain', passwordBody('alice', 'alice-demo-password', 'acme', { id: DEMO.projectId })],
     ])('answers %s with 401 and one message', async (_label, body) => {
-      const res = await iamLogin(emu, body);
+      const res = await iamLogin(live.emu, body);
       expect(res).toMatchObject({ status: 401, body: { error: { code: 401, message: 'The username or password is wrong.', title: 'Unauthorized' } } });
       expect(res.headers['x-subject-token']).toBeUndefined();
     });
 
     it('answers a project of another account with 401', async () => {
-      const res = await iamLogin(emu, passwordBody('alice', 'alice-demo-password', 'demo', { id: DEMO.acmeProjectId }));
+      const res = await iamLogin(live.emu, passwordBody('alice', 'alice-demo-password', 'demo', { id: DEMO.acmeProjectId }));
       expect(res).toMatchObject({ status: 401, body: { error: { code: 401, title: 'Unauthorized' } } });
     });
 
@@ -86,7 +79,7 @@ describe('emulator IAM', () => {
       ['no scope', { auth: { identity: { methods: ['password'], password: { user: { name: 'alice', password: 'x', domain: { name: 'demo' } } } } } }],
       ['a user name without a domain', { auth: { identity: { methods: ['password'], password: { user: { name: 'alice', password: 'x' } } } } }],
     ])('answers a body with %s with 400', async (_label, body) => {
-      const res = await iamLogin(emu, body);
+      const res = await iamLogin(live.emu, body);
       expect(res).toMatchObject({ status: 400, body: { error: { code: 400, title: 'Bad Request' } } });
     });
   });

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator } from '../../src/emulator/index.ts';
-import type { RunningEmulator } from '../../src/emulator/index.ts';
+import { describe, expect, it } from 'vitest';
 import { parseLimit, parseMarker, slicePage } from '../../src/emulator/paging.ts';
 import { DEMO, demoGrantId } from '../../src/emulator/seed.ts';
+import { useEmulator } from './session.ts';
 import { kms, kmsError } from './support.ts';
 
 const LETTERS = ['a', 'b', 'c', 'd', 'e'];
@@ -58,13 +57,7 @@ describe('emulator paging', () => {
   });
 
   describe('over HTTP', () => {
-    let emu: RunningEmulator;
-    beforeAll(async () => {
-      emu = await startEmulator();
-    });
-    afterAll(async () => {
-      await emu.close();
-    });
+    const live = useEmulator();
 
     /** Follows next_marker to the end; returns every grant id and each page's size. */
     async function pageThrough(action: string, body: Record<string, unknown>, limit: number, token: string) {
@@ -72,7 +65,7 @@ describe('emulator paging', () => {
       const sizes: number[] = [];
       let marker: string | undefined;
       for (let i = 0; i < 200; i++) {
-        const res = await kms(emu, action, { ...body, limit: String(limit), ...(marker === undefined ? {} : { marker }) }, { token });
+        const res = await kms(live.emu, action, { ...body, limit: String(limit), ...(marker === undefined ? {} : { marker }) }, { token });
         expect(res.status).toBe(200);
         const page = res.body as { grants: Array<{ grant_id: string }>; next_marker: string; truncated: string; total: number };
         ids.push(...page.grants.map((g) => g.grant_id));
@@ -87,7 +80,7 @@ describe('emulator paging', () => {
     const FULL_IDS = Array.from({ length: 100 }, (_, i) => demoGrantId('full', i));
 
     it.each([1, 7, 10, 100, 1000])('pages the 100-grant key with limit %i: each grant exactly once, in order', async (limit) => {
-      const { ids, sizes, total } = await pageThrough('list-grants', { key_id: DEMO.keys.full }, limit, emu.demo.alice?.token ?? '');
+      const { ids, sizes, total } = await pageThrough('list-grants', { key_id: DEMO.keys.full }, limit, live.tokens.alice);
       expect(ids).toEqual(FULL_IDS);
       expect(total).toBe(100);
       const expectedSizes = Array.from({ length: Math.ceil(100 / limit) }, (_, i) => Math.min(limit, 100 - i * limit));
@@ -95,8 +88,8 @@ describe('emulator paging', () => {
     });
 
     it.each([1, 7, 10, 100, 1000])('pages bob’s retirable list with limit %i: each grant exactly once', async (limit) => {
-      const token = emu.demo.bob?.token ?? '';
-      const all = await kms(emu, 'list-retirable-grants', {}, { token });
+      const token = live.tokens.bob;
+      const all = await kms(live.emu, 'list-retirable-grants', {}, { token });
       const allIds = (all.body as { grants: Array<{ grant_id: string }> }).grants.map((g) => g.grant_id);
       expect(allIds).toHaveLength(DEMO.bobRetirable.grants);
       const { ids, total } = await pageThrough('list-retirable-grants', {}, limit, token);
@@ -106,23 +99,23 @@ describe('emulator paging', () => {
     });
 
     it('takes a JSON integer limit, and an absent or empty limit as 1000', async () => {
-      const token = emu.demo.alice?.token ?? '';
-      const numeric = await kms(emu, 'list-grants', { key_id: DEMO.keys.full, limit: 30 }, { token });
+      const token = live.tokens.alice;
+      const numeric = await kms(live.emu, 'list-grants', { key_id: DEMO.keys.full, limit: 30 }, { token });
       expect(numeric.body).toMatchObject({ next_marker: '30', truncated: 'true', total: 100 });
-      const empty = await kms(emu, 'list-grants', { key_id: DEMO.keys.full, limit: '', marker: '' }, { token });
+      const empty = await kms(live.emu, 'list-grants', { key_id: DEMO.keys.full, limit: '', marker: '' }, { token });
       expect(empty.body).toMatchObject({ next_marker: '', truncated: 'false', total: 100 });
       expect((empty.body as { grants: unknown[] }).grants).toHaveLength(100);
     });
 
     it('answers 400 KMS.1601 for a bad limit and 400 KMS.1602 for a bad marker', async () => {
-      const token = emu.demo.alice?.token ?? '';
+      const token = live.tokens.alice;
       for (const limit of ['0', '1001', 'ten', -3]) {
-        expect(await kms(emu, 'list-grants', { key_id: DEMO.keys.full, limit }, { token })).toMatchObject({ status: 400, body: kmsError('KMS.1601') });
-        expect(await kms(emu, 'list-retirable-grants', { limit }, { token })).toMatchObject({ status: 400, body: kmsError('KMS.1601') });
+        expect(await kms(live.emu, 'list-grants', { key_id: DEMO.keys.full, limit }, { token })).toMatchObject({ status: 400, body: kmsError('KMS.1601') });
+        expect(await kms(live.emu, 'list-retirable-grants', { limit }, { token })).toMatchObject({ status: 400, body: kmsError('KMS.1601') });
       }
       for (const marker of ['-1', 'abc', 'eyJvZmZzZXQiOjV9']) {
-        expect(await kms(emu, 'list-grants', { key_id: DEMO.keys.full, marker }, { token })).toMatchObject({ status: 400, body: kmsError('KMS.1602') });
-        expect(await kms(emu, 'list-retirable-grants', { marker }, { token })).toMatchObject({ status: 400, body: kmsError('KMS.1602') });
+        expect(await kms(live.emu, 'list-grants', { key_id: DEMO.keys.full, marker }, { token })).toMatchObject({ status: 400, body: kmsError('KMS.1602') });
+        expect(await kms(live.emu, 'list-retirable-grants', { marker }, { token })).toMatchObject({ status: 400, body: kmsError('KMS.1602') });
       }
     });
   });

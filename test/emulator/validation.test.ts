@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator } from '../../src/emulator/index.ts';
-import type { RunningEmulator } from '../../src/emulator/index.ts';
+import { describe, expect, it } from 'vitest';
 import { KMS_ACTIONS } from '../../src/emulator/routes/kms.ts';
 import { DEMO } from '../../src/emulator/seed.ts';
+import { useEmulator } from './session.ts';
 import { kms, kmsError } from './support.ts';
 
 const { bob } = DEMO.users;
@@ -61,31 +60,23 @@ const CASES: Case[] = [
 ];
 
 describe('emulator validation', () => {
-  let emu: RunningEmulator;
-  let token: string;
-  beforeAll(async () => {
-    emu = await startEmulator();
-    token = emu.issueToken('alice');
-  });
-  afterAll(async () => {
-    await emu.close();
-  });
+  const live = useEmulator();
 
   describe('body fields', () => {
     it.each(CASES)('answers %s with 400 %s', async (_label, action, body, code) => {
-      const res = await kms(emu, action, body, { token });
+      const res = await kms(live.emu, action, body, { token: live.tokens.alice });
       expect(res).toMatchObject({ status: 400, body: kmsError(code) });
     });
 
     it('accepts a 36-byte sequence and ignores unknown fields', async () => {
-      const res = await kms(emu, 'list-grants', { key_id: DEMO.keys.app, limit: '1', sequence: SEQUENCE, extra: { a: 1 } }, { token });
+      const res = await kms(live.emu, 'list-grants', { key_id: DEMO.keys.app, limit: '1', sequence: SEQUENCE, extra: { a: 1 } }, { token: live.tokens.alice });
       expect(res.status).toBe(200);
     });
   });
 
   describe('body format', () => {
     it.each(Object.keys(KMS_ACTIONS))('answers %s with a body that is not JSON with 400 KMS.0202', async (action) => {
-      const res = await kms(emu, action, undefined, { token, raw: '{"key_id": ' });
+      const res = await kms(live.emu, action, undefined, { token: live.tokens.alice, raw: '{"key_id": ' });
       expect(res).toMatchObject({ status: 400, body: kmsError('KMS.0202') });
     });
 
@@ -95,12 +86,12 @@ describe('emulator validation', () => {
       ['a JSON array', Buffer.from('[]'), 'KMS.0214'],
       ['a JSON string', Buffer.from('"key"'), 'KMS.0214'],
     ])('answers %s with 400 %s', async (_label, raw, code) => {
-      const res = await kms(emu, 'list-grants', undefined, { token, raw });
+      const res = await kms(live.emu, 'list-grants', undefined, { token: live.tokens.alice, raw });
       expect(res).toMatchObject({ status: 400, body: kmsError(code) });
     });
 
     it('checks credentials before the body: no token and bad JSON -> 401', async () => {
-      const res = await kms(emu, 'list-grants', undefined, { raw: 'not json' });
+      const res = await kms(live.emu, 'list-grants', undefined, { raw: 'not json' });
       expect(res.status).toBe(401);
     });
   });

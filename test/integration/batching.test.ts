@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeGrants, makeKey, makeKeyId } from '../support/fakeKms.ts';
+import { makeGrants, makeKey, makeKeyId } from '../support/fixtures.ts';
 import type { RecordedRequest } from '../support/fakeKms.ts';
 import { ALICE, BOB, TOKENS, asUser, gql, kmsBody, startStack } from '../support/gateway.ts';
 import type { Stack } from '../support/gateway.ts';

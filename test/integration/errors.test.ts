@@ -1,8 +1,7 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeGrants, makeKey, makeKeyId, startFakeKms } from '../support/fakeKms.ts';
-import type { FakeKms } from '../support/fakeKms.ts';
-import type { RunningGateway } from '../../src/server/http.ts';
-import { ALICE, BOB, TOKENS, asUser, errorSummary, expectedError, gql, leaksIn, startGatewayOn } from '../support/gateway.ts';
+import { describe, expect, it } from 'vitest';
+import { makeGrants, makeKey, makeKeyId } from '../support/fixtures.ts';
+import { useFreshGateway } from '../support/freshGateway.ts';
+import { ALICE, BOB, asUser, errorSummary, expectedError, gql, leaksIn } from '../support/gateway.ts';
 
 // Fixtures: one readable key with 3 grants, and a key only bob may read.
 const KEY = makeKeyId(40);
@@ -59,62 +58,50 @@ function errorBody(shape: Shape, code: string): object {
     : { error_code: code, error_msg: message, request_id: '0f1e2d3c4b5a69788796a5b4c3d2e1f0' };
 }
 
-let fake: FakeKms;
-let gw: RunningGateway;
-beforeAll(async () => {
-  fake = await startFakeKms({
-    tokens: TOKENS,
-    keys: [makeKey(KEY, 'errors'), makeKey(KEY_OF_BOB, 'bobs')],
-    grants: [...makeGrants(KEY, 3), ...makeGrants(KEY_OF_BOB, 1)],
-    keyAccess: { [KEY_OF_BOB]: [BOB.userId] },
-  });
+const stack = useFreshGateway({
+  keys: [makeKey(KEY, 'errors'), makeKey(KEY_OF_BOB, 'bobs')],
+  grants: [...makeGrants(KEY, 3), ...makeGrants(KEY_OF_BOB, 1)],
+  keyAccess: { [KEY_OF_BOB]: [BOB.userId] },
 });
-afterAll(async () => fake.close());
-// A fresh gateway per test: no circuit-breaker state carries over from one injected failure to the next.
-beforeEach(async () => {
-  fake.reset();
-  gw = await startGatewayOn(fake);
-});
-afterEach(async () => gw.close());
 
 describe('errors (KMS outcomes -> extensions.code)', () => {
   describe('from an upstream error_code, in both KMS body shapes', () => {
     const cases = ROWS.flatMap((row) => (['nested', 'flat'] as const).map((shape) => ({ ...row, shape })));
     it.each(cases)('maps $status $code ($shape body) to $expected', async ({ status, code, expected, shape }) => {
-      fake.script('list-grants', { status, body: errorBody(shape, code ?? '') });
-      const { body, text } = await gql(gw, GRANTS_QUERY, { k: KEY }, asUser(ALICE));
+      stack.fake.script('list-grants', { status, body: errorBody(shape, code ?? '') });
+      const { body, text } = await gql(stack.gw, GRANTS_QUERY, { k: KEY }, asUser(ALICE));
       expect({ data: body.data ?? null, errors: errorSummary(body) }).toEqual({
         data: null,
         errors: [expectedError(['grants'], expected, code)],
       });
-      expect(leaksIn(text, fake)).toEqual([]);
+      expect(leaksIn(text, stack.fake)).toEqual([]);
     });
   });
 
   describe('from the HTTP status when KMS sent no error_code', () => {
     it.each(CODELESS)('maps $status with body $body to $expected and no kmsErrorCode', async ({ status, body: raw, expected }) => {
-      fake.script('list-grants', { status, body: raw, headers: { 'content-type': raw.startsWith('<') ? 'text/html' : 'application/json' } });
-      const { body, text } = await gql(gw, GRANTS_QUERY, { k: KEY }, asUser(ALICE));
+      stack.fake.script('list-grants', { status, body: raw, headers: { 'content-type': raw.startsWith('<') ? 'text/html' : 'application/json' } });
+      const { body, text } = await gql(stack.gw, GRANTS_QUERY, { k: KEY }, asUser(ALICE));
       expect(errorSummary(body)).toEqual([expectedError(['grants'], expected)]);
-      expect(leaksIn(text, fake)).toEqual([]);
+      expect(leaksIn(text, stack.fake)).toEqual([]);
     });
   });
 
   describe("from the upstream's own answers", () => {
     it('maps an unknown key (404 KMS.0207) to NOT_FOUND', async () => {
-      const { body } = await gql(gw, GRANTS_QUERY, { k: makeKeyId(49) }, asUser(ALICE));
+      const { body } = await gql(stack.gw, GRANTS_QUERY, { k: makeKeyId(49) }, asUser(ALICE));
       expect(errorSummary(body)).toEqual([expectedError(['grants'], 'NOT_FOUND', 'KMS.0207')]);
-      expect(fake.requests.length).toBe(1);
+      expect(stack.fake.requests.length).toBe(1);
     });
 
     it("maps someone else's key (403 KMS.0306) to FORBIDDEN", async () => {
-      const { body } = await gql(gw, GRANTS_QUERY, { k: KEY_OF_BOB }, asUser(ALICE));
+      const { body } = await gql(stack.gw, GRANTS_QUERY, { k: KEY_OF_BOB }, asUser(ALICE));
       expect(errorSummary(body)).toEqual([expectedError(['grants'], 'FORBIDDEN', 'KMS.0306')]);
     });
 
     it('maps a failing describe-key to an error at Grant.key', async () => {
-      fake.script('describe-key', { status: 403, body: errorBody('nested', 'KMS.0306') });
-      const { body } = await gql(gw, `query($k: ID!) { grants(keyId: $k, first: 1) { edges { node { grantId key { alias } } } } }`, { k: KEY }, asUser(ALICE));
+      stack.fake.script('describe-key', { status: 403, body: errorBody('nested', 'KMS.0306') });
+      const { body } = await gql(stack.gw, `query($k: ID!) { grants(keyId: $k, first: 1) { edges { node { grantId key { alias } } } } }`, { k: KEY }, asUser(ALICE));
       expect({ data: body.data, errors: errorSummary(body) }).toEqual({
         data: { grants: { edges: [{ node: { grantId: makeGrants(KEY, 1)[0]?.grant_id, key: null } }] } },
         errors: [expectedError(['grants', 'edges', 0, 'node', 'key'], 'FORBIDDEN', 'KMS.0306')],
@@ -125,39 +112,39 @@ describe('errors (KMS outcomes -> extensions.code)', () => {
   describe('input checked before any KMS call', () => {
     const badKeys = ['', 'not-a-key', KEY.toUpperCase(), `${KEY}0`, 'x'.repeat(5000), KEY.replace('-', '_')];
     it.each(badKeys.map((k) => ({ k, shown: k.slice(0, 40) })))('rejects keyId "$shown" as BAD_USER_INPUT', async ({ k }) => {
-      const { body } = await gql(gw, GRANTS_QUERY, { k }, asUser(ALICE));
+      const { body } = await gql(stack.gw, GRANTS_QUERY, { k }, asUser(ALICE));
       expect(errorSummary(body)).toEqual([expectedError(['grants'], 'BAD_USER_INPUT')]);
-      expect(fake.requests).toEqual([]);
+      expect(stack.fake.requests).toEqual([]);
     });
 
     it('rejects an operation with 1000 aliases as BAD_USER_INPUT without calling KMS', async () => {
       const fields = Array.from({ length: 1000 }, (_, i) => `a${i}: grants(keyId: $k, first: 1000) { totalCount }`).join('\n');
-      const { body } = await gql(gw, `query($k: ID!) { ${fields} }`, { k: KEY }, asUser(ALICE));
+      const { body } = await gql(stack.gw, `query($k: ID!) { ${fields} }`, { k: KEY }, asUser(ALICE));
       expect(body.data ?? null).toBeNull();
       expect(new Set(errorSummary(body).map((e) => e.code))).toEqual(new Set(['BAD_USER_INPUT']));
-      expect(fake.requests).toEqual([]);
+      expect(stack.fake.requests).toEqual([]);
     });
   });
 
   describe('nothing sensitive in responses', () => {
     it('does not echo an upstream message that carries the token and the upstream URL', async () => {
-      fake.script('list-grants', {
+      stack.fake.script('list-grants', {
         status: 401,
         body: {
           error_code: 'APIGW.0301',
-          error_msg: `Incorrect IAM authentication information: token ${ALICE.token} for ${fake.url}/v1.0/x rejected`,
+          error_msg: `Incorrect IAM authentication information: token ${ALICE.token} for ${stack.fake.url}/v1.0/x rejected`,
           request_id: 'aa',
         },
       });
-      const { body, text } = await gql(gw, GRANTS_QUERY, { k: KEY }, asUser(ALICE));
+      const { body, text } = await gql(stack.gw, GRANTS_QUERY, { k: KEY }, asUser(ALICE));
       expect(errorSummary(body)).toEqual([expectedError(['grants'], 'UNAUTHENTICATED', 'APIGW.0301')]);
-      expect(leaksIn(text, fake)).toEqual([]);
+      expect(leaksIn(text, stack.fake)).toEqual([]);
     });
 
     it('answers a GraphQL syntax error without a stack trace', async () => {
-      const { text } = await gql(gw, `{ grants(keyId: `, {}, asUser(ALICE));
-      expect(leaksIn(text, fake)).toEqual([]);
-      expect(fake.requests).toEqual([]);
+      const { text } = await gql(stack.gw, `{ grants(keyId: `, {}, asUser(ALICE));
+      expect(leaksIn(text, stack.fake)).toEqual([]);
+      expect(stack.fake.requests).toEqual([]);
     });
   });
 });

@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeGrants, makeKey, makeKeyId, startFakeKms } from '../support/fakeKms.ts';
-import type { FakeKms, ScriptedResponse } from '../support/fakeKms.ts';
-import type { RunningGateway } from '../../src/server/http.ts';
-import { ALICE, BOB, TOKENS, asUser, errorSummary, expectedError, gql, kmsBody, leaksIn, startGatewayOn } from '../support/gateway.ts';
+import { describe, expect, it } from 'vitest';
+import { makeGrants, makeKey, makeKeyId } from '../support/fixtures.ts';
+import type { ScriptedResponse } from '../support/fakeKms.ts';
+import { useFreshGateway } from '../support/freshGateway.ts';
+import { ALICE, BOB, asUser, errorSummary, expectedError, gql, kmsBody, leaksIn } from '../support/gateway.ts';
 
 // Fixtures: key A (described) with 2 grants and key B (described) with 1, all retirable by bob
 // and listed upstream in the order A0, B0, A1.
@@ -15,21 +15,10 @@ const REVOKE = `mutation($k: ID!, $g: ID!) { revokeGrant(input: { keyId: $k, gra
 const TIMEOUT_MS = 300;
 const CONTRACT_DEADLINE_MS = 30_000;
 
-let fake: FakeKms;
-let gw: RunningGateway;
-beforeAll(async () => {
-  fake = await startFakeKms({
-    tokens: TOKENS,
-    keys: [makeKey(KEY_A, 'alpha'), makeKey(KEY_B, 'beta')],
-    grants: [A0, B0, A1].filter((g) => g !== undefined),
-  });
-});
-afterAll(async () => fake.close());
-beforeEach(async () => {
-  fake.reset();
-  gw = await startGatewayOn(fake, { kmsTimeoutMs: TIMEOUT_MS, kmsReadRetries: 1 });
-});
-afterEach(async () => gw.close());
+const stack = useFreshGateway(
+  { keys: [makeKey(KEY_A, 'alpha'), makeKey(KEY_B, 'beta')], grants: [A0, B0, A1].filter((g) => g !== undefined) },
+  { kmsTimeoutMs: TIMEOUT_MS, kmsReadRetries: 1 },
+);
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -55,15 +44,15 @@ describe('faults (timeouts, broken connections, bad bodies, retries, partial res
       { name: 'answers 200 with JSON of the wrong shape', response: { status: 200, body: { grants: 'nope' } }, expected: 'UPSTREAM_ERROR' },
     ];
     it.each(faults)('answers $expected (no kmsErrorCode) within the contract deadline when KMS $name', async ({ response, expected }) => {
-      fake.script('list-grants', response);
-      const { result, ms } = await timed(() => gql(gw, GRANTS_QUERY, { k: KEY_A }, asUser(ALICE)));
+      stack.fake.script('list-grants', response);
+      const { result, ms } = await timed(() => gql(stack.gw, GRANTS_QUERY, { k: KEY_A }, asUser(ALICE)));
       expect({ data: result.body.data ?? null, errors: errorSummary(result.body) }).toEqual({
         data: null,
         errors: [expectedError(['grants'], expected)],
       });
       expect(ms).toBeLessThan(CONTRACT_DEADLINE_MS);
-      expect(fake.calls('list-grants').length).toBeGreaterThanOrEqual(1);
-      expect(leaksIn(result.text, fake)).toEqual([]);
+      expect(stack.fake.calls('list-grants').length).toBeGreaterThanOrEqual(1);
+      expect(leaksIn(result.text, stack.fake)).toEqual([]);
     });
   });
 
@@ -73,25 +62,25 @@ describe('faults (timeouts, broken connections, bad bodies, retries, partial res
       { name: '502', response: { status: 502, body: '<html>Bad Gateway</html>' } },
       { name: 'a dropped connection', response: { drop: true } },
     ])('retries a list-grants that failed once with $name and answers normally', async ({ response }) => {
-      fake.script('list-grants', response, 1);
-      const { body } = await gql(gw, GRANTS_QUERY, { k: KEY_A }, asUser(ALICE));
+      stack.fake.script('list-grants', response, 1);
+      const { body } = await gql(stack.gw, GRANTS_QUERY, { k: KEY_A }, asUser(ALICE));
       expect(body).toEqual({ data: { grants: { totalCount: 2 } } });
-      expect(fake.calls('list-grants').map((r) => kmsBody(r)['key_id'])).toEqual([KEY_A, KEY_A]);
+      expect(stack.fake.calls('list-grants').map((r) => kmsBody(r)['key_id'])).toEqual([KEY_A, KEY_A]);
     });
 
     it('retries a read at most kmsReadRetries times (1 retry = 2 calls) on a persistent 503', async () => {
-      fake.script('list-grants', { status: 503, body: '' });
-      const { body } = await gql(gw, GRANTS_QUERY, { k: KEY_A }, asUser(ALICE));
+      stack.fake.script('list-grants', { status: 503, body: '' });
+      const { body } = await gql(stack.gw, GRANTS_QUERY, { k: KEY_A }, asUser(ALICE));
       expect(errorSummary(body)).toEqual([expectedError(['grants'], 'UPSTREAM_ERROR')]);
       await sleep(200);
-      expect(fake.calls('list-grants').length).toBe(2);
+      expect(stack.fake.calls('list-grants').length).toBe(2);
     });
 
     it('retries a describe-key that failed once with 503', async () => {
-      fake.script('describe-key', { status: 503, body: '' }, 1);
-      const { body } = await gql(gw, `query($k: ID!) { grants(keyId: $k, first: 1) { edges { node { key { alias } } } } }`, { k: KEY_A }, asUser(ALICE));
+      stack.fake.script('describe-key', { status: 503, body: '' }, 1);
+      const { body } = await gql(stack.gw, `query($k: ID!) { grants(keyId: $k, first: 1) { edges { node { key { alias } } } } }`, { k: KEY_A }, asUser(ALICE));
       expect(body).toEqual({ data: { grants: { edges: [{ node: { key: { alias: 'alpha' } } }] } } });
-      expect(fake.calls('describe-key').length).toBe(2);
+      expect(stack.fake.calls('describe-key').length).toBe(2);
     });
 
     const revokeFaults: { name: string; response: ScriptedResponse; expected: string }[] = [
@@ -101,16 +90,16 @@ describe('faults (timeouts, broken connections, bad bodies, retries, partial res
       { name: 'a dropped connection', response: { drop: true }, expected: 'UPSTREAM_ERROR' },
     ];
     it.each(revokeFaults)('never retries revoke-grant: one call on $name, answered $expected', async ({ response, expected }) => {
-      fake.script('revoke-grant', response);
-      const { body, text } = await gql(gw, REVOKE, { k: KEY_A, g: A0?.grant_id }, asUser(ALICE));
+      stack.fake.script('revoke-grant', response);
+      const { body, text } = await gql(stack.gw, REVOKE, { k: KEY_A, g: A0?.grant_id }, asUser(ALICE));
       const kmsErrorCode = response.status === 503 ? 'KMS.0104' : undefined;
       expect({ data: body.data ?? null, errors: errorSummary(body) }).toEqual({
         data: null,
         errors: [expectedError(['revokeGrant'], expected, kmsErrorCode)],
       });
       await sleep(TIMEOUT_MS * 3);
-      expect(fake.calls('revoke-grant').map(kmsBody)).toEqual([{ key_id: KEY_A, grant_id: A0?.grant_id }]);
-      expect(leaksIn(text, fake)).toEqual([]);
+      expect(stack.fake.calls('revoke-grant').map(kmsBody)).toEqual([{ key_id: KEY_A, grant_id: A0?.grant_id }]);
+      expect(leaksIn(text, stack.fake)).toEqual([]);
     });
   });
 
@@ -121,8 +110,8 @@ describe('faults (timeouts, broken connections, bad bodies, retries, partial res
       { name: 'a 404', response: { status: 404, body: { error: { error_code: 'KMS.0207', error_msg: 'gone' } } }, code: 'NOT_FOUND', kms: 'KMS.0207' },
       { name: 'a hang', response: { hang: true }, code: 'UPSTREAM_TIMEOUT', kms: undefined },
     ])('returns the other grants and a null key with an error at its path when one key fails with $name', async ({ response, code, kms }) => {
-      fake.script({ action: 'describe-key', where: (r) => kmsBody(r)['key_id'] === KEY_B }, response);
-      const { body, text } = await gql(gw, query, {}, asUser(BOB));
+      stack.fake.script({ action: 'describe-key', where: (r) => kmsBody(r)['key_id'] === KEY_B }, response);
+      const { body, text } = await gql(stack.gw, query, {}, asUser(BOB));
       expect({ data: body.data, errors: errorSummary(body) }).toEqual({
         data: {
           retirableGrants: {
@@ -135,7 +124,7 @@ describe('faults (timeouts, broken connections, bad bodies, retries, partial res
         },
         errors: [expectedError(['retirableGrants', 'edges', 1, 'node', 'key'], code, kms)],
       });
-      expect(leaksIn(text, fake)).toEqual([]);
+      expect(leaksIn(text, stack.fake)).toEqual([]);
     });
   });
 
@@ -143,16 +132,16 @@ describe('faults (timeouts, broken connections, bad bodies, retries, partial res
     it(
       'serves normally again within 30 s once KMS answers normally after a run of failures',
       async () => {
-        fake.script('list-grants', { status: 503, body: '' });
+        stack.fake.script('list-grants', { status: 503, body: '' });
         for (let i = 0; i < 10; i += 1) {
-          const { body } = await gql(gw, GRANTS_QUERY, { k: KEY_A }, asUser(ALICE));
+          const { body } = await gql(stack.gw, GRANTS_QUERY, { k: KEY_A }, asUser(ALICE));
           expect(errorSummary(body)).toEqual([expectedError(['grants'], 'UPSTREAM_ERROR')]);
         }
-        fake.reset();
+        stack.fake.reset();
         const started = Date.now();
         let last: unknown;
         while (Date.now() - started < CONTRACT_DEADLINE_MS) {
-          last = (await gql(gw, GRANTS_QUERY, { k: KEY_A }, asUser(ALICE))).body;
+          last = (await gql(stack.gw, GRANTS_QUERY, { k: KEY_A }, asUser(ALICE))).body;
           if (JSON.stringify(last) === JSON.stringify({ data: { grants: { totalCount: 2 } } })) break;
           await sleep(250);
         }

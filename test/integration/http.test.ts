@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { serverAudits } from 'graphql-http';
 import type { AuditResult } from 'graphql-http';
-import { makeGrants, makeKey, makeKeyId } from '../support/fakeKms.ts';
+import { makeGrants, makeKey, makeKeyId } from '../support/fixtures.ts';
 import { ALICE, asUser, startStack } from '../support/gateway.ts';
 import type { Stack } from '../support/gateway.ts';
 

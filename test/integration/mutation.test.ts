@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeGrants, makeKey, makeKeyId } from '../support/fakeKms.ts';
+import { makeGrants, makeKey, makeKeyId } from '../support/fixtures.ts';
 import { ALICE, PROJECT, asUser, errorSummary, expectedError, gql, kmsBody, startStack } from '../support/gateway.ts';
 import type { Stack } from '../support/gateway.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeGrants, makeKey, makeKeyId } from '../support/fakeKms.ts';
+import { makeGrants, makeKey, makeKeyId } from '../support/fixtures.ts';
 import type { KmsGrant } from '../../src/kms/types.ts';
 import {
   ALICE,

@@ -1,7 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeGrants, makeKey, makeKeyId, startFakeKms } from '../support/fakeKms.ts';
-import type { FakeKms, ScriptedResponse } from '../support/fakeKms.ts';
-import { ALICE, TOKENS, asUser, errorSummary, expectedError, gql, kmsBody, leaksIn, startGatewayOn } from '../support/gateway.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeGrants, makeKey, makeKeyId } from '../support/fixtures.ts';
+import type { ScriptedResponse } from '../support/fakeKms.ts';
+import { useFreshGateway } from '../support/freshGateway.ts';
+import { ALICE, asUser, errorSummary, expectedError, gql, kmsBody, leaksIn, startGatewayOn } from '../support/gateway.ts';
 import type { RunningGateway } from '../../src/server/http.ts';
 import type { GatewayConfig } from '../../src/config.ts';
 import { keyGlobalId } from '../../src/relay/globalId.ts';
@@ -24,29 +25,15 @@ const BASE: Partial<GatewayConfig> = { kmsTimeoutMs: KMS_TIMEOUT_MS, kmsReadRetr
 const FAULT_BOUND_MS = 2000;
 const kmsError = (code: string): { error: { error_code: string; error_msg: string } } => ({ error: { error_code: code, error_msg: 'scripted' } });
 
-let fake: FakeKms;
-let gw: RunningGateway;
+// A fresh gateway per test: the circuit breaker's state must not carry over.
+const stack = useFreshGateway({ keys: [makeKey(KEY_A, 'alpha'), makeKey(KEY_B, 'beta')], grants: [...GRANTS_A, ...GRANTS_B] }, BASE);
 const extra: RunningGateway[] = [];
-beforeAll(async () => {
-  fake = await startFakeKms({
-    tokens: TOKENS,
-    keys: [makeKey(KEY_A, 'alpha'), makeKey(KEY_B, 'beta')],
-    grants: [...GRANTS_A, ...GRANTS_B],
-  });
-});
-afterAll(async () => fake.close());
-beforeEach(async () => {
-  fake.reset();
-  // A fresh gateway per test: the circuit breaker's state must not carry over.
-  gw = await startGatewayOn(fake, BASE);
-});
 afterEach(async () => {
-  await gw.close();
   await Promise.all(extra.splice(0).map((g) => g.close()));
 });
 
 async function gatewayWith(overrides: Partial<GatewayConfig>): Promise<RunningGateway> {
-  const g = await startGatewayOn(fake, { ...BASE, ...overrides });
+  const g = await startGatewayOn(stack.fake, { ...BASE, ...overrides });
   extra.push(g);
   return g;
 }
@@ -75,19 +62,19 @@ describe('kms/client through a real upstream (faults, retries, breaker, deadline
       { fault: 'a connection reset', response: { drop: true }, code: 'UPSTREAM_ERROR', calls: 2 },
     ];
     it.each(cases)('answers $code after $fault (reads retried: $calls calls)', async ({ response, code, kmsErrorCode, calls }) => {
-      fake.script('list-grants', response);
-      const { result, ms } = await timed(() => gql(gw, GRANTS_QUERY, { k: KEY_A }, asUser(ALICE)));
+      stack.fake.script('list-grants', response);
+      const { result, ms } = await timed(() => gql(stack.gw, GRANTS_QUERY, { k: KEY_A }, asUser(ALICE)));
       expect({ status: result.status, data: result.body.data ?? null, errors: errorSummary(result.body) }).toEqual({
         status: 200,
         data: null,
         errors: [expectedError(['grants'], code, kmsErrorCode)],
       });
       expect(ms).toBeLessThan(FAULT_BOUND_MS);
-      expect(leaksIn(result.text, fake)).toEqual([]);
-      expect(fake.calls('list-grants')).toHaveLength(calls);
+      expect(leaksIn(result.text, stack.fake)).toEqual([]);
+      expect(stack.fake.calls('list-grants')).toHaveLength(calls);
 
-      fake.reset();
-      const after = await gql(gw, GRANTS_QUERY, { k: KEY_A }, asUser(ALICE));
+      stack.fake.reset();
+      const after = await gql(stack.gw, GRANTS_QUERY, { k: KEY_A }, asUser(ALICE));
       expect(after.body).toEqual(HEALTHY_A);
     });
   });
@@ -100,28 +87,28 @@ describe('kms/client through a real upstream (faults, retries, breaker, deadline
     });
 
     it('retries a read throttled once without Retry-After after a short backoff, and answers normally', async () => {
-      fake.script('list-grants', throttled(), 1);
-      const { result, ms } = await timed(() => gql(gw, GRANTS_QUERY, { k: KEY_A }, asUser(ALICE)));
+      stack.fake.script('list-grants', throttled(), 1);
+      const { result, ms } = await timed(() => gql(stack.gw, GRANTS_QUERY, { k: KEY_A }, asUser(ALICE)));
       expect(result.body).toEqual(HEALTHY_A);
-      expect(fake.calls('list-grants')).toHaveLength(2);
+      expect(stack.fake.calls('list-grants')).toHaveLength(2);
       expect(ms).toBeLessThan(900);
     });
 
     it('waits the Retry-After (1 s) before retrying a throttled read, and answers normally', async () => {
-      fake.script('list-grants', throttled({ 'retry-after': '1' }), 1);
-      const { result, ms } = await timed(() => gql(gw, GRANTS_QUERY, { k: KEY_A }, asUser(ALICE)));
+      stack.fake.script('list-grants', throttled({ 'retry-after': '1' }), 1);
+      const { result, ms } = await timed(() => gql(stack.gw, GRANTS_QUERY, { k: KEY_A }, asUser(ALICE)));
       expect(result.body).toEqual(HEALTHY_A);
-      expect(fake.calls('list-grants')).toHaveLength(2);
+      expect(stack.fake.calls('list-grants')).toHaveLength(2);
       expect(ms).toBeGreaterThanOrEqual(950);
       expect(ms).toBeLessThan(FAULT_BOUND_MS + 1000);
     });
 
     it('answers RATE_LIMITED at once, without waiting or retrying, when Retry-After is longer than the gateway waits (60 s)', async () => {
-      fake.script('list-grants', throttled({ 'retry-after': '60' }));
-      const { result, ms } = await timed(() => gql(gw, GRANTS_QUERY, { k: KEY_A }, asUser(ALICE)));
+      stack.fake.script('list-grants', throttled({ 'retry-after': '60' }));
+      const { result, ms } = await timed(() => gql(stack.gw, GRANTS_QUERY, { k: KEY_A }, asUser(ALICE)));
       expect(errorSummary(result.body)).toEqual([expectedError(['grants'], 'RATE_LIMITED', 'APIGW.0308')]);
       expect(ms).toBeLessThan(900);
-      expect(fake.calls('list-grants')).toHaveLength(1);
+      expect(stack.fake.calls('list-grants')).toHaveLength(1);
     });
   });
 
@@ -139,63 +126,63 @@ describe('kms/client through a real upstream (faults, retries, breaker, deadline
       { fault: 'a truncated body', response: { truncate: true }, code: 'UPSTREAM_ERROR' },
     ];
     it.each(cases)('makes exactly one revoke-grant call on $fault and answers $code', async ({ response, code, kmsErrorCode }) => {
-      fake.script('revoke-grant', response);
+      stack.fake.script('revoke-grant', response);
       const grant = GRANTS_A[0];
-      const { result, ms } = await timed(() => gql(gw, REVOKE, { k: KEY_A, g: grant?.grant_id }, asUser(ALICE)));
+      const { result, ms } = await timed(() => gql(stack.gw, REVOKE, { k: KEY_A, g: grant?.grant_id }, asUser(ALICE)));
       expect({ data: result.body.data ?? null, errors: errorSummary(result.body) }).toEqual({
         data: null,
         errors: [expectedError(['revokeGrant'], code, kmsErrorCode)],
       });
       expect(ms).toBeLessThan(FAULT_BOUND_MS);
       await sleep(1300); // longer than any backoff or Retry-After a retry would wait
-      expect(fake.calls('revoke-grant').map(kmsBody)).toEqual([{ key_id: KEY_A, grant_id: grant?.grant_id }]);
+      expect(stack.fake.calls('revoke-grant').map(kmsBody)).toEqual([{ key_id: KEY_A, grant_id: grant?.grant_id }]);
     });
   });
 
   describe('circuit breaker (threshold 3, cool-down 300 ms)', () => {
     it('fails fast with UPSTREAM_ERROR and no upstream call once open, then recovers by itself after the cool-down', async () => {
       const g = await gatewayWith({ breakerThreshold: 3, breakerCooldownMs: 300, kmsReadRetries: 0 });
-      fake.script('list-grants', { status: 500, body: kmsError('KMS.0101') });
+      stack.fake.script('list-grants', { status: 500, body: kmsError('KMS.0101') });
       for (let i = 0; i < 3; i += 1) {
         const { body } = await gql(g, GRANTS_QUERY, { k: KEY_A }, asUser(ALICE));
         expect(errorSummary(body)).toEqual([expectedError(['grants'], 'UPSTREAM_ERROR', 'KMS.0101')]);
       }
-      expect(fake.calls('list-grants')).toHaveLength(3);
+      expect(stack.fake.calls('list-grants')).toHaveLength(3);
 
       // Open: no call reaches KMS, and the answer is immediate.
       const open = await timed(() => gql(g, GRANTS_QUERY, { k: KEY_A }, asUser(ALICE)));
       expect(errorSummary(open.result.body)).toEqual([expectedError(['grants'], 'UPSTREAM_ERROR')]);
       expect(open.ms).toBeLessThan(100);
-      expect(fake.calls('list-grants')).toHaveLength(3);
-      expect(leaksIn(open.result.text, fake)).toEqual([]);
+      expect(stack.fake.calls('list-grants')).toHaveLength(3);
+      expect(leaksIn(open.result.text, stack.fake)).toEqual([]);
 
       // KMS heals; after the cool-down the next call is tried and the circuit closes.
-      fake.reset();
+      stack.fake.reset();
       await sleep(350);
       const healed = await gql(g, GRANTS_QUERY, { k: KEY_A }, asUser(ALICE));
       expect(healed.body).toEqual(HEALTHY_A);
       const again = await gql(g, GRANTS_QUERY, { k: KEY_A }, asUser(ALICE));
       expect(again.body).toEqual(HEALTHY_A);
-      expect(fake.calls('list-grants')).toHaveLength(2);
+      expect(stack.fake.calls('list-grants')).toHaveLength(2);
     });
 
     it('does not open on client errors (404, 403): they are the caller’s, not KMS failing', async () => {
       const g = await gatewayWith({ breakerThreshold: 3, breakerCooldownMs: 60_000, kmsReadRetries: 0 });
-      fake.script('list-grants', { status: 404, body: kmsError('KMS.0207') }, 5);
+      stack.fake.script('list-grants', { status: 404, body: kmsError('KMS.0207') }, 5);
       for (let i = 0; i < 5; i += 1) {
         const { body } = await gql(g, GRANTS_QUERY, { k: KEY_A }, asUser(ALICE));
         expect(errorSummary(body)).toEqual([expectedError(['grants'], 'NOT_FOUND', 'KMS.0207')]);
       }
       const { body } = await gql(g, GRANTS_QUERY, { k: KEY_A }, asUser(ALICE));
       expect(body).toEqual(HEALTHY_A);
-      expect(fake.calls('list-grants')).toHaveLength(6);
+      expect(stack.fake.calls('list-grants')).toHaveLength(6);
     });
   });
 
   describe('operation deadline (operationTimeoutMs)', () => {
     it('answers UPSTREAM_TIMEOUT within the deadline when KMS hangs and the per-call timeout is longer', async () => {
       const g = await gatewayWith({ operationTimeoutMs: 500, kmsTimeoutMs: 10_000 });
-      fake.script('list-grants', { hang: true });
+      stack.fake.script('list-grants', { hang: true });
       const { result, ms } = await timed(() => gql(g, GRANTS_QUERY, { k: KEY_A }, asUser(ALICE)));
       expect({ data: result.body.data ?? null, errors: errorSummary(result.body) }).toEqual({
         data: null,
@@ -203,16 +190,16 @@ describe('kms/client through a real upstream (faults, retries, breaker, deadline
       });
       expect(ms).toBeGreaterThanOrEqual(450);
       expect(ms).toBeLessThan(1500);
-      expect(leaksIn(result.text, fake)).toEqual([]);
+      expect(leaksIn(result.text, stack.fake)).toEqual([]);
 
-      fake.reset();
+      stack.fake.reset();
       const after = await gql(g, GRANTS_QUERY, { k: KEY_A }, asUser(ALICE));
       expect(after.body).toEqual(HEALTHY_A);
     });
 
     it('bounds an operation whose KMS calls are each slow but under the per-call timeout', async () => {
       const g = await gatewayWith({ operationTimeoutMs: 600, kmsTimeoutMs: 10_000, kmsMaxConcurrency: 1 });
-      fake.script('describe-key', { delayMs: 400 });
+      stack.fake.script('describe-key', { delayMs: 400 });
       const query = `query { a: node(id: "${keyGlobalId(KEY_A)}") { id } b: node(id: "${keyGlobalId(KEY_B)}") { id } }`;
       const { result, ms } = await timed(() => gql(g, query, {}, asUser(ALICE)));
       // One key answers (400 ms); the second call (queued behind it) runs past the 600 ms deadline.
@@ -223,21 +210,21 @@ describe('kms/client through a real upstream (faults, retries, breaker, deadline
 
   describe('partial results', () => {
     it('answers the healthy root field and nulls the failing one, with HTTP 200 and an error at its path', async () => {
-      fake.script({ action: 'describe-key', where: (r) => kmsBody(r)['key_id'] === KEY_B }, { status: 500, body: kmsError('KMS.0101') });
+      stack.fake.script({ action: 'describe-key', where: (r) => kmsBody(r)['key_id'] === KEY_B }, { status: 500, body: kmsError('KMS.0101') });
       const query = `query($k: ID!) { grants(keyId: $k, first: 5) { totalCount } key: node(id: "${keyGlobalId(KEY_B)}") { id } }`;
-      const { status, body, text } = await gql(gw, query, { k: KEY_A }, asUser(ALICE));
+      const { status, body, text } = await gql(stack.gw, query, { k: KEY_A }, asUser(ALICE));
       expect({ status, data: body.data, errors: errorSummary(body) }).toEqual({
         status: 200,
         data: { grants: { totalCount: 3 }, key: null },
         errors: [expectedError(['key'], 'UPSTREAM_ERROR', 'KMS.0101')],
       });
-      expect(leaksIn(text, fake)).toEqual([]);
+      expect(leaksIn(text, stack.fake)).toEqual([]);
     });
 
     it('answers the healthy root field when the other one times out', async () => {
-      fake.script({ action: 'describe-key', where: (r) => kmsBody(r)['key_id'] === KEY_B }, { hang: true });
+      stack.fake.script({ action: 'describe-key', where: (r) => kmsBody(r)['key_id'] === KEY_B }, { hang: true });
       const query = `query($k: ID!) { grants(keyId: $k, first: 5) { totalCount } key: node(id: "${keyGlobalId(KEY_B)}") { id } }`;
-      const { result, ms } = await timed(() => gql(gw, query, { k: KEY_A }, asUser(ALICE)));
+      const { result, ms } = await timed(() => gql(stack.gw, query, { k: KEY_A }, asUser(ALICE)));
       expect({ status: result.status, data: result.body.data, errors: errorSummary(result.body) }).toEqual({
         status: 200,
         data: { grants: { totalCount: 3 }, key: null },

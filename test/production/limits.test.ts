@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { serverAudits } from 'graphql-http';
 import type { AuditResult } from 'graphql-http';
-import { makeGrants, makeKey, makeKeyId, startFakeKms } from '../support/fakeKms.ts';
+import { makeGrants, makeKey, makeKeyId } from '../support/fixtures.ts';
+import { startFakeKms } from '../support/fakeKms.ts';
 import type { FakeKms } from '../support/fakeKms.ts';
 import { ALICE, TOKENS, asUser, gql, leaksIn, startGatewayOn } from '../support/gateway.ts';
 import type { RunningGateway } from '../../src/server/http.ts';

@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { makeGrants, makeKey, makeKeyId, startFakeKms } from '../support/fakeKms.ts';
+import { makeGrants, makeKey, makeKeyId } from '../support/fixtures.ts';
+import { startFakeKms } from '../support/fakeKms.ts';
 import type { FakeKms } from '../support/fakeKms.ts';
 import { ALICE, PROJECT, TOKENS, asUser, gql } from '../support/gateway.ts';
 import { startGateway } from '../../src/server/http.ts';

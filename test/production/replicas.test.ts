@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeGrants, makeKey, makeKeyId, startFakeKms } from '../support/fakeKms.ts';
+import { makeGrants, makeKey, makeKeyId } from '../support/fixtures.ts';
+import { startFakeKms } from '../support/fakeKms.ts';
 import type { FakeKms } from '../support/fakeKms.ts';
 import { ALICE, PROJECT, TOKENS } from '../support/gateway.ts';
 import type { ConnectionShape, GqlBody } from '../support/gateway.ts';

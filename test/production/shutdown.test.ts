@@ -1,7 +1,8 @@
 import { Agent } from 'node:http';
 import { request } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeGrants, makeKey, makeKeyId, startFakeKms } from '../support/fakeKms.ts';
+import { makeGrants, makeKey, makeKeyId } from '../support/fixtures.ts';
+import { startFakeKms } from '../support/fakeKms.ts';
 import type { FakeKms } from '../support/fakeKms.ts';
 import { ALICE, PROJECT, TOKENS } from '../support/gateway.ts';
 import { acceptsConnections, spawnGateway } from './support/process.ts';

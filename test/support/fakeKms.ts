@@ -5,14 +5,15 @@
  * receives, and answers whatever a test scripts (errors, delays, dropped sockets, hangs,
  * truncated or malformed bodies) before falling back to its in-memory data.
  *
- * Paging is deliberately awkward: pages are capped at `pageCap` whatever `limit` asks for, and
- * markers are opaque, non-numeric strings bound to their listing; an unknown marker is 400 KMS.1602.
+ * This module is the transport and the scripting; what it answers unscripted (including its
+ * deliberately awkward paging) is fakeKmsApi.ts, and the fixture builders are fixtures.ts.
  */
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { createHash, randomBytes } from 'node:crypto';
-import { KMS_PATTERNS } from '../../src/kms/types.ts';
+import { randomBytes } from 'node:crypto';
+import type { Reply } from './fakeKmsApi.ts';
+import { createKmsApi } from './fakeKmsApi.ts';
 import type { KmsGrant, KmsKeyDetails } from '../../src/kms/types.ts';
 
 /** The KMS actions the fake serves (the last segment of `/v1.0/{project}/kms/<action>`). */
@@ -98,8 +99,6 @@ export async function startFakeKms(options: FakeKmsOptions): Promise<FakeKms> {
   const state = { keys: structuredClone(initial.keys), grants: structuredClone(initial.grants) };
   const requests: RecordedRequest[] = [];
   const scripts: { target: ScriptTarget; response: ScriptedResponse; remaining: number }[] = [];
-  const markers = new Map<string, { scope: string; offset: number }>();
-  const issued = new Set<string>();
   const timers = new Set<NodeJS.Timeout>();
   const sockets = new Set<Socket>();
 
@@ -112,91 +111,7 @@ export async function startFakeKms(options: FakeKmsOptions): Promise<FakeKms> {
     return entry.response;
   };
 
-  const issueMarker = (scope: string, offset: number): string => {
-    // Opaque and never a number: base64 with '+', '/' and '=' so a careless cursor codec breaks.
-    const marker = `m:${randomBytes(10).toString('base64')}`;
-    markers.set(marker, { scope, offset });
-    issued.add(marker);
-    return marker;
-  };
-
-  const paginate = (scope: string, all: KmsGrant[], body: Record<string, unknown>): Reply => {
-    const limit = parseLimit(body['limit']);
-    if (limit === undefined) return kmsError(400, 'KMS.1601', 'Invalid limit.');
-    const marker = body['marker'];
-    let offset = 0;
-    if (marker !== undefined && marker !== '') {
-      const known = typeof marker === 'string' ? markers.get(marker) : undefined;
-      if (known === undefined || known.scope !== scope) {
-        return kmsError(400, 'KMS.1602', 'marker must be greater than or equals 0.');
-      }
-      offset = known.offset;
-    }
-    const size = Math.min(limit, options.pageCap ?? limit);
-    const page = all.slice(offset, offset + size);
-    const end = offset + page.length;
-    const truncated = end < all.length;
-    return ok({
-      grants: page,
-      next_marker: truncated ? issueMarker(scope, end) : '',
-      truncated: truncated ? 'true' : 'false',
-      total: all.length,
-    });
-  };
-
-  const allowed = (keyId: string, userId: string): boolean => {
-    const users = options.keyAccess?.[keyId];
-    return users === undefined || users.includes(userId);
-  };
-
-  const answer = (recorded: RecordedRequest): Reply => {
-    const route = /^\/v1\.0\/([^/]+)\/kms\/([a-z-]+)$/.exec(recorded.path);
-    if (route === null) return flatError(404, 'APIGW.0101', 'The API does not exist or has not been published.');
-    if (recorded.method !== 'POST') return kmsError(405, 'KMS.0215', 'Request method not supported.');
-    const token = recorded.headers['x-auth-token'];
-    const userId = typeof token === 'string' ? options.tokens[token] : undefined;
-    if (userId === undefined) return flatError(401, 'APIGW.0301', 'Incorrect IAM authentication information.');
-    if (route[1] !== projectId) return kmsError(403, 'KMS.0321', 'URIs in URL and X-Auth-Token do not match.');
-    const body = recorded.body;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      return kmsError(400, 'KMS.0202', 'Invalid JSON format of the request message.');
-    }
-    const fields = body as Record<string, unknown>;
-    const action = route[2];
-    if (action === 'list-retirable-grants') {
-      return paginate(
-        `retirable:${userId}`,
-        state.grants.filter((g) => g.retiring_principal === userId),
-        fields,
-      );
-    }
-    if (action !== 'list-grants' && action !== 'revoke-grant' && action !== 'describe-key') {
-      return flatError(404, 'APIGW.0101', 'The API does not exist or has not been published.');
-    }
-    const keyId = fields['key_id'];
-    if (keyId === undefined) return kmsError(400, 'KMS.0204', 'Parameters missing in the request message.');
-    if (typeof keyId !== 'string' || !KMS_PATTERNS.keyId.test(keyId)) return kmsError(400, 'KMS.0205', 'Invalid key ID.');
-    const keyExists =
-      state.keys.some((k) => k.key_id === keyId) || (action !== 'describe-key' && state.grants.some((g) => g.key_id === keyId));
-    if (!keyExists) return kmsError(404, 'KMS.0207', 'The key does not exist.');
-    if (!allowed(keyId, userId)) return kmsError(403, 'KMS.0306', 'No access permissions.');
-    if (action === 'describe-key') {
-      return ok({ key_info: state.keys.find((k) => k.key_id === keyId) });
-    }
-    if (action === 'list-grants') {
-      return paginate(`grants:${keyId}`, state.grants.filter((g) => g.key_id === keyId), fields);
-    }
-    const grantId = fields['grant_id'];
-    if (grantId === undefined) return kmsError(400, 'KMS.0204', 'Parameters missing in the request message.');
-    const index = state.grants.findIndex((g) => g.grant_id === grantId);
-    const grant = state.grants[index];
-    if (typeof grantId !== 'string' || !KMS_PATTERNS.grantId.test(grantId) || grant === undefined) {
-      return kmsError(400, 'KMS.2501', 'Invalid grant ID.');
-    }
-    if (grant.key_id !== keyId) return kmsError(400, 'KMS.2502', 'grant_id and key_id do not match.');
-    state.grants.splice(index, 1);
-    return options.revokeBody === 'empty' ? { status: 200, headers: {}, text: '' } : ok({});
-  };
+  const api = createKmsApi(projectId, options, state);
 
   const send = (res: ServerResponse, reply: Reply, truncate: boolean): void => {
     const bytes = Buffer.from(reply.text, 'utf8');
@@ -251,7 +166,7 @@ export async function startFakeKms(options: FakeKmsOptions): Promise<FakeKms> {
               headers: scripted.headers ?? {},
               text: typeof scripted.body === 'string' ? scripted.body : JSON.stringify(scripted.body ?? {}),
             }
-          : answer(recorded);
+          : api.answer(recorded);
         send(res, reply, scripted?.truncate === true);
       };
       if (scripted?.delayMs !== undefined) later(scripted.delayMs, respond);
@@ -269,7 +184,7 @@ export async function startFakeKms(options: FakeKmsOptions): Promise<FakeKms> {
     url: `http://127.0.0.1:${port}`,
     requests,
     state,
-    issuedMarkers: issued,
+    issuedMarkers: api.issuedMarkers,
     calls: (action) => requests.filter((r) => r.action === action),
     script: (target, response, times = Number.POSITIVE_INFINITY) => {
       scripts.push({ target, response, remaining: times });
@@ -291,88 +206,7 @@ export async function startFakeKms(options: FakeKmsOptions): Promise<FakeKms> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Fixture builders
-
-/** A valid, deterministic KMS key id (`^[0-9a-z]{8}-...-[0-9a-z]{12}$`) for fixture number `n`. */
-export function makeKeyId(n: number): string {
-  const h = sha256(`key/${n}`);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
-
-/** A describe-key `key_info` for `keyId`, enabled, with the given alias. */
-export function makeKey(keyId: string, alias: string, overrides: Partial<KmsKeyDetails> = {}): KmsKeyDetails {
-  return {
-    key_id: keyId,
-    domain_id: 'b168fe00ff56492495a7d22974df2d0b',
-    key_alias: alias,
-    realm: 'cn-north-4',
-    key_spec: 'AES_256',
-    key_usage: 'ENCRYPT_DECRYPT',
-    key_description: '',
-    creation_date: '1700000000000',
-    scheduled_deletion_date: '',
-    key_state: '2',
-    default_key_flag: '0',
-    key_type: '1',
-    expiration_time: '',
-    origin: 'kms',
-    ...overrides,
-  };
-}
-
-/**
- * `n` valid grants on `keyId` (grant ids: 64 deterministic hex characters), numbered from 0;
- * `overrides` may depend on the grant's number.
- */
-export function makeGrants(
-  keyId: string,
-  n: number,
-  overrides: Partial<KmsGrant> | ((i: number) => Partial<KmsGrant>) = {},
-): KmsGrant[] {
-  return Array.from({ length: n }, (_, i) => ({
-    key_id: keyId,
-    grant_id: sha256(`grant/${keyId}/${i}`),
-    grantee_principal: sha256(`grantee/${i}`).slice(0, 32),
-    grantee_principal_type: 'user' as const,
-    operations: ['describe-key', 'encrypt-data'],
-    issuing_principal: 'a1ce0000000000000000000000000001',
-    creation_date: String(1_700_000_000_000 + i * 1000),
-    name: `grant-${i}`,
-    ...(typeof overrides === 'function' ? overrides(i) : overrides),
-  }));
-}
-
-// ---------------------------------------------------------------------------------------------
 // private helpers
-
-interface Reply {
-  status: number;
-  headers: Record<string, string>;
-  text: string;
-}
-
-function ok(body: unknown): Reply {
-  return { status: 200, headers: {}, text: JSON.stringify(body) };
-}
-
-/** KMS's own (nested) error body. */
-function kmsError(status: number, code: string, message: string): Reply {
-  return { status, headers: {}, text: JSON.stringify({ error: { error_code: code, error_msg: message } }) };
-}
-
-/** The API gateway's (flat) error body. */
-function flatError(status: number, code: string, message: string): Reply {
-  const body = { error_code: code, error_msg: message, request_id: randomBytes(16).toString('hex') };
-  return { status, headers: {}, text: JSON.stringify(body) };
-}
-
-/** KMS `limit`: absent or '' = 1000; otherwise a decimal string 1..1000. Undefined = invalid. */
-function parseLimit(value: unknown): number | undefined {
-  if (value === undefined || value === '') return 1000;
-  if (typeof value !== 'string' || !/^[0-9]{1,4}$/.test(value)) return undefined;
-  const n = Number(value);
-  return n >= 1 && n <= 1000 ? n : undefined;
-}
 
 function matches(target: ScriptTarget, request: RecordedRequest): boolean {
   if (typeof target === 'string') return target === '*' || target === request.action;
@@ -386,8 +220,4 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }

@@ -21,12 +21,9 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** A gateway process. */
-export interface GatewayProcess {
+/** A child process running a TypeScript entry point under tsx. */
+export interface ScriptProcess {
   child: ChildProcess;
-  /** `http://127.0.0.1:PORT`. */
-  url: string;
-  graphqlUrl: string;
   /** stdout and stderr so far. */
   output(): string;
   /** Resolves with the exit code (or the signal name) once the process has exited. */
@@ -35,12 +32,15 @@ export interface GatewayProcess {
   kill(): void;
 }
 
-/** Spawns `node --import tsx src/main.ts` and waits (at most `startupMs`) for its URL line. */
-export async function spawnGateway(env: Record<string, string>, startupMs = 15_000): Promise<GatewayProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+/**
+ * Spawns `node --import tsx <script>` in the repository root with only PATH, HOME and `env`,
+ * and waits (at most `startupMs`) until its output contains `ready`; SIGKILLs it and throws
+ * with the output if it exits or times out first.
+ */
+export async function spawnScript(script: string, env: Record<string, string>, ready: string, startupMs: number): Promise<ScriptProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'silent', ...env },
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -49,26 +49,37 @@ export async function spawnGateway(env: Record<string, string>, startupMs = 15_0
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal, at: performance.now() }));
   });
-  const expected = `KMS grants gateway: http://127.0.0.1:${port}/graphql`;
   const deadline = performance.now() + startupMs;
-  while (!output.includes(expected)) {
+  while (!output.includes(ready)) {
     if (child.exitCode !== null || performance.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`gateway did not start (exit ${child.exitCode}); output:\n${output}`);
+      throw new Error(`${script} did not start (exit ${child.exitCode}); output:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  const url = `http://127.0.0.1:${port}`;
   return {
     child,
-    url,
-    graphqlUrl: `${url}/graphql`,
     output: () => output,
     exited,
     kill: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },
   };
+}
+
+/** A gateway process. */
+export interface GatewayProcess extends ScriptProcess {
+  /** `http://127.0.0.1:PORT`. */
+  url: string;
+  graphqlUrl: string;
+}
+
+/** Spawns `node --import tsx src/main.ts` on a free port and waits (at most `startupMs`) for its URL line. */
+export async function spawnGateway(env: Record<string, string>, startupMs = 15_000): Promise<GatewayProcess> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const gateway = await spawnScript('src/main.ts', { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'silent', ...env }, `KMS grants gateway: ${url}/graphql`, startupMs);
+  return { ...gateway, url, graphqlUrl: `${url}/graphql` };
 }
 
 /** Whether a new TCP connection to `url` is accepted (true) or refused (false). */
