@@ -1,5 +1,6 @@
 /**
- * Gateway child processes for the shutdown and replica tests: `node --import tsx src/main.ts`
+ * Gateway child processes for the shutdown, replica and start-up tests: `node dist/server/main.js`,
+ * exactly what `npm start` runs (test/globalSetup.ts builds it before the suite)
  * with the environment a deployment would give it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -21,7 +22,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** A child process running a TypeScript entry point under tsx. */
+/** A child process running a script (TypeScript under tsx, or a built .js). */
 export interface ScriptProcess {
   child: ChildProcess;
   /** stdout and stderr so far. */
@@ -33,12 +34,14 @@ export interface ScriptProcess {
 }
 
 /**
- * Spawns `node --import tsx <script>` in the repository root with only PATH, HOME and `env`,
+ * Spawns `<script>` (under tsx when it is TypeScript) in the repository root with only PATH, HOME and `env`,
  * and waits (at most `startupMs`) until its output contains `ready`; SIGKILLs it and throws
  * with the output if it exits or times out first.
  */
 export async function spawnScript(script: string, env: Record<string, string>, ready: string, startupMs: number): Promise<ScriptProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  // TypeScript runs under tsx; the built bundle runs on plain node, as `npm start` does.
+  const args = script.endsWith('.ts') ? ['--import', 'tsx', script] : [script];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -74,11 +77,11 @@ export interface GatewayProcess extends ScriptProcess {
   graphqlUrl: string;
 }
 
-/** Spawns `node --import tsx src/main.ts` on a free port and waits (at most `startupMs`) for its URL line. */
+/** Spawns the built gateway (`npm start`'s `node dist/server/main.js`) on a free port and waits (at most `startupMs`) for its URL line. */
 export async function spawnGateway(env: Record<string, string>, startupMs = 15_000): Promise<GatewayProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const gateway = await spawnScript('src/main.ts', { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'silent', ...env }, `KMS grants gateway: ${url}/graphql`, startupMs);
+  const gateway = await spawnScript('dist/server/main.js', { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'silent', ...env }, `KMS grants gateway: ${url}/graphql`, startupMs);
   return { ...gateway, url, graphqlUrl: `${url}/graphql` };
 }
 
