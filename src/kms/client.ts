@@ -5,6 +5,7 @@ import got, { RequestError, type Got, type OptionsInit, type Response } from 'go
 import { GraphQLError } from 'graphql';
 import { gatewayError } from '../errors/codes.ts';
 import { errorCodeFor, messageFor, parseKmsErrorCode } from '../errors/kmsFailure.ts';
+import { readDescribeKey, readGrantPage } from './responses.ts';
 import type {
   KmsDescribeKeyResponse,
   KmsGrantPage,
@@ -138,19 +139,17 @@ export function createKmsClient(options: KmsClientOptions, onCall?: (event: KmsC
 
   return {
     async listGrants(ctx, body) {
-      return parseJson<KmsGrantPage>(await call(reads, 'list-grants', ctx, body), 'list-grants', ctx, isGrantPage);
+      return must(readGrantPage(await call(reads, 'list-grants', ctx, body)), 'list-grants', ctx);
     },
     async listRetirableGrants(ctx, body) {
-      const text = await call(reads, 'list-retirable-grants', ctx, body);
-      return parseJson<KmsGrantPage>(text, 'list-retirable-grants', ctx, isGrantPage);
+      return must(readGrantPage(await call(reads, 'list-retirable-grants', ctx, body)), 'list-retirable-grants', ctx);
     },
     async revokeGrant(ctx, body) {
       // KMS answers `{}` or nothing at all; both mean done. Never retried: see README (error model).
       await call(base, 'revoke-grant', ctx, body);
     },
     async describeKey(ctx, body) {
-      const text = await call(reads, 'describe-key', ctx, body);
-      return parseJson<KmsDescribeKeyResponse>(text, 'describe-key', ctx, isDescribeKey);
+      return must(readDescribeKey(await call(reads, 'describe-key', ctx, body)), 'describe-key', ctx);
     },
     async probe() {
       try {
@@ -196,39 +195,8 @@ export function toGatewayError(error: unknown, action: string, requestId: string
   return gatewayError(code, messageFor(code, action, undefined), { requestId });
 }
 
-function parseJson<T>(text: string, action: string, ctx: KmsCallContext, check: (value: unknown) => value is T): T {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = undefined;
-  }
-  if (!check(value)) {
-    throw gatewayError('UPSTREAM_ERROR', `KMS sent a malformed answer to ${action}`, { requestId: ctx.requestId });
-  }
+/** A well-formed answer, or UPSTREAM_ERROR: KMS answered 2xx with something it does not document. */
+function must<T>(value: T | undefined, action: string, ctx: KmsCallContext): T {
+  if (value === undefined) throw gatewayError('UPSTREAM_ERROR', `KMS sent a malformed answer to ${action}`, { requestId: ctx.requestId });
   return value;
-}
-
-function isGrantPage(value: unknown): value is KmsGrantPage {
-  if (typeof value !== 'object' || value === null) return false;
-  const page = value as Partial<Record<keyof KmsGrantPage, unknown>>;
-  return (
-    Array.isArray(page.grants) &&
-    page.grants.every(isGrant) &&
-    (page.truncated === 'true' || page.truncated === 'false') &&
-    (page.next_marker === undefined || typeof page.next_marker === 'string') &&
-    (page.total === undefined || typeof page.total === 'number')
-  );
-}
-
-function isGrant(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  const grant = value as Record<string, unknown>;
-  return typeof grant.key_id === 'string' && typeof grant.grant_id === 'string' && Array.isArray(grant.operations);
-}
-
-function isDescribeKey(value: unknown): value is KmsDescribeKeyResponse {
-  if (typeof value !== 'object' || value === null) return false;
-  const info = (value as { key_info?: unknown }).key_info;
-  return typeof info === 'object' && info !== null && typeof (info as { key_id?: unknown }).key_id === 'string';
 }

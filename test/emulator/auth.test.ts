@@ -45,6 +45,13 @@ describe('emulator authentication', () => {
       expect(await kms(live.emu, 'list-grants', LIST_APP, { token: stale })).toMatchObject({ status: 403, body: kmsError('KMS.0303') });
     });
 
+    it('answers a token expired beyond use (over 24 h ago) with 401 APIGW.0301, as the API gateway does', async () => {
+      const longGone = live.emu.issueToken('alice', { issuedAt: NOW - 48 * 60 * MINUTE });
+      const lastDay = live.emu.issueToken('alice', { issuedAt: NOW - 48 * 60 * MINUTE + MINUTE });
+      expect401(await kms(live.emu, 'list-grants', LIST_APP, { token: longGone }));
+      expect(await kms(live.emu, 'list-grants', LIST_APP, { token: lastDay })).toMatchObject({ status: 403, body: kmsError('KMS.0303') });
+    });
+
     it('expires tokens after 24 h of the emulator clock', async () => {
       const token = live.emu.issueToken('alice');
       clock = NOW + 24 * 60 * MINUTE;

@@ -2,7 +2,9 @@
  * Who is calling: an `X-Auth-Token` from the emulator's IAM, or an AK/SK-signed request
  * (kms-api.md §8). Returns the caller, or throws the error Huawei Cloud answers with:
  * 401 APIGW.0301 (flat) for missing, undecodable or unknown credentials and bad signatures;
- * 403 KMS.0303 for an expired token; 403 KMS.0321 when the credentials' project is not the path's.
+ * 403 KMS.0303 for a token that expired within the last day, 401 APIGW.0301 for one expired longer
+ * ("expired beyond use": the API gateway drops it before KMS sees it); 403 KMS.0321 when the
+ * credentials' project is not the path's.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { errors } from '../errors.ts';
@@ -28,6 +30,9 @@ export interface AuthContext {
   now: number;
 }
 
+/** How long after its expiry KMS still recognises a token (403 KMS.0303) rather than the API gateway refusing it (401). */
+const EXPIRED_RECOGNISED_MS = 24 * 60 * 60 * 1000;
+
 function single(value: string | string[] | undefined): string | undefined {
   const v = Array.isArray(value) ? value[0] : value;
   return v === undefined || v.trim() === '' ? undefined : v.trim();
@@ -38,6 +43,9 @@ function byToken(token: string, pathProjectId: string, ctx: AuthContext): Caller
   if (claims === undefined) throw errors.unauthenticated('decrypt token fail');
   const user = findUserById(ctx.state, claims.userId);
   if (user === undefined || user.domainId !== claims.domainId) throw errors.unauthenticated('the token names an unknown user');
+  if (ctx.now >= claims.expiresAt + EXPIRED_RECOGNISED_MS) {
+    throw errors.unauthenticated(`token expires, expires_at: ${new Date(claims.expiresAt).toISOString()}`);
+  }
   if (ctx.now >= claims.expiresAt) throw errors.tokenExpired();
   if (claims.projectId !== pathProjectId) throw errors.projectMismatch('The token is scoped to another project.');
   return { user, projectId: claims.projectId };
