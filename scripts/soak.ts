@@ -49,7 +49,8 @@ interface Child {
 }
 
 async function start(script: string, env: Record<string, string>, ready: RegExp): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  // TypeScript under tsx; the gateway as `npm start` runs it (the bundle `presoak` builds).
+  const child = spawn(process.execPath, script.endsWith('.ts') ? ['--import', 'tsx', script] : [script], {
     cwd: ROOT,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -141,7 +142,7 @@ async function main(): Promise<void> {
   const emuUrl = `http://127.0.0.1:${emuPort}`;
   const project = DEMO.projectId;
   const gateway = await start(
-    'src/main.ts',
+    'dist/server/main.js',
     {
       KMS_ENDPOINT: emuUrl,
       KMS_PROJECT_ID: project,
