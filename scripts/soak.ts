@@ -7,17 +7,14 @@
  * requests, errors by code, the gateway's RSS (start, peak, end) and cross-token leaks, which
  * must be 0: exit status 1 otherwise. Not part of `npm test`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { DEMO } from '../src/emulator/seed.ts';
 import { grantGlobalId, keyGlobalId } from '../src/relay/globalId.ts';
+import { freePort, spawnScript } from './processes.ts';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const CONCURRENCY = 8;
 const REQUEST_TIMEOUT_MS = 35_000;
+const STARTUP_MS = 20_000;
 
 // ---------------------------------------------------------------------------------------------
 // Arguments, processes
@@ -29,55 +26,6 @@ function secondsArg(argv: readonly string[]): number {
   const seconds = Number(value);
   if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 24 * 3600) throw new Error(`--seconds must be a positive number, got ${value}`);
   return seconds;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface Child {
-  process: ChildProcess;
-  output(): string;
-  stop(): Promise<number | null>;
-}
-
-async function start(script: string, env: Record<string, string>, ready: RegExp): Promise<Child> {
-  // TypeScript under tsx; the gateway as `npm start` runs it (the bundle `presoak` builds).
-  const child = spawn(process.execPath, script.endsWith('.ts') ? ['--import', 'tsx', script] : [script], {
-    cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 20_000;
-  while (!ready.test(output)) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`${script} did not start:\n${output}`);
-    }
-    await sleep(25);
-  }
-  return {
-    process: child,
-    output: () => output,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    },
-  };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -138,10 +86,10 @@ async function main(): Promise<void> {
   const seconds = secondsArg(process.argv.slice(2));
   const emuPort = await freePort();
   const gwPort = await freePort();
-  const emulator = await start('src/emulator/main.ts', { KMS_EMULATOR_PORT: String(emuPort) }, /X-Auth-Token: .*\n[\s\S]*X-Auth-Token: .*\n[\s\S]*X-Auth-Token: /);
+  const emulator = await spawnScript('src/emulator/main.ts', { KMS_EMULATOR_PORT: String(emuPort) }, /X-Auth-Token: .*\n[\s\S]*X-Auth-Token: .*\n[\s\S]*X-Auth-Token: /, STARTUP_MS);
   const emuUrl = `http://127.0.0.1:${emuPort}`;
   const project = DEMO.projectId;
-  const gateway = await start(
+  const gateway = await spawnScript(
     'dist/server/main.js',
     {
       KMS_ENDPOINT: emuUrl,
@@ -154,9 +102,10 @@ async function main(): Promise<void> {
       KMS_BREAKER_COOLDOWN_MS: '1000',
     },
     /KMS grants gateway: http:\/\/127\.0\.0\.1:\d+\/graphql/,
+    STARTUP_MS,
   );
   const gwUrl = `http://127.0.0.1:${gwPort}/graphql`;
-  const gwPid = gateway.process.pid;
+  const gwPid = gateway.child.pid;
   const stats: Stats = { requests: 0, byStatus: new Map(), byCode: new Map(), leaks: [], transportErrors: 0, created: 0, revoked: 0 };
   const rss = { start: rssMiB(gwPid), peak: rssMiB(gwPid), end: Number.NaN };
   const sampler = setInterval(() => {
