@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   if (emulator !== undefined && alice !== undefined) {
     console.log(`KMS: embedded emulator at ${emulator.url} (project ${emulator.projectId}); set KMS_ENDPOINT and KMS_PROJECT_ID for a real KMS.`);
     console.log(`Open ${gateway.graphqlUrl} in a browser: GraphiQL has alice's demo token in its headers already.`);
-    console.log(`Demo page: ${gateway.url}/ (token and the 100-grant demo key prefilled).`); // issue 5
+    console.log(`Demo page: ${gateway.url}/ (token and the 100-grant demo key prefilled).`);
     console.log(`Demo tokens (valid 24 h), send as X-Auth-Token:`);
     for (const user of Object.values(emulator.demo)) console.log(`  ${user.name}: ${user.token}`);
     console.log(`Try it from a shell:`);

@@ -7,7 +7,7 @@ import { createLogger, type Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { acceptRequestId } from './auth.ts';
 import { createGatewayYoga, type GatewayYogaOptions } from './yoga.ts';
-import { createWebHandler } from '../web/index.ts'; // issue 5: demo page and static files
+import { createWebHandler } from '../web/index.ts';
 
 /** A listening gateway. */
 export interface RunningGateway {
@@ -54,7 +54,7 @@ export async function startGateway(
     },
   );
   const yoga = createGatewayYoga({ config, kms, logger, metrics, graphiqlDemo: options.graphiqlDemo });
-  const web = createWebHandler({ demo: options.graphiqlDemo, graphiql: config.graphiql }); // issue 5
+  const web = createWebHandler({ demo: options.graphiqlDemo, graphiql: config.graphiql });
 
   let ready: { ok: boolean; at: number } | undefined;
   const isReady = async (): Promise<boolean> => {
@@ -74,7 +74,7 @@ export async function startGateway(
       void metrics.registry.metrics().then((text) => {
         res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text);
       });
-    } else if (!web(req, res)) { // issue 5: `/` (demo page) and `/static/...`, else yoga
+    } else if (!web(req, res)) { // `/` (demo page) and `/static/...`, else yoga
       void yoga(req, res, { requestId });
     }
   });

@@ -20,7 +20,7 @@ import { useRequestedGrantsLimit } from './limits/requestedGrants.ts';
 import { useNoSchemaIntrospection } from './limits/introspection.ts';
 import { useRequestPolicy } from './limits/requestPolicy.ts';
 import { NO_TOKEN_MESSAGE, useTokenRequired } from './limits/requireToken.ts';
-import { renderGraphiQL } from '../web/index.ts'; // issue 5: GraphiQL from local static files
+import { renderGraphiQL } from '../web/index.ts';
 
 /** What the HTTP layer hands yoga with each request. */
 export interface ServerContext {
@@ -86,7 +86,7 @@ export function createGatewayYoga({ config, kms, logger, metrics, graphiqlDemo }
     plugins,
     // Unexpected errors become "Unexpected error." without stack or cause, in every mode.
     maskedErrors: { isDev: false },
-    renderGraphiQL, // issue 5: assets from /static/ (no CDN, not inlined)
+    renderGraphiQL, // GraphiQL from our own /static/ files: no CDN, nothing inlined
     graphiql: !config.graphiql
       ? false
       : {
