@@ -3,7 +3,7 @@
  * (client/demo/app.ts). Only the prefilled values vary per gateway; everything else is static.
  */
 import { ownUrl } from './assets.ts';
-import { csp, escapeHtml } from './html.ts';
+import { csp, escapeHtml, htmlHead } from './html.ts';
 
 /** What the page is prefilled with; both empty unless the gateway runs on the embedded emulator. */
 export interface DemoPageOptions {
@@ -29,18 +29,13 @@ const POLICY = csp({
 /** The page's HTML. */
 export function renderDemoPage({ token = '', keyId = '', graphiql = true }: DemoPageOptions = {}): string {
   const onEmulator = token !== '';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(POLICY)}">
-<title>KMS grants: demo</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="${ownUrl('web.css')}">
-<script type="module" src="${ownUrl('demo.js')}"></script>
-</head>
-<body class="demo-page">
+  const head = htmlHead({
+    policy: POLICY,
+    title: 'KMS grants: demo',
+    icon: 'data:,',
+    extra: [`<link rel="stylesheet" href="${ownUrl('web.css')}">`, `<script type="module" src="${ownUrl('demo.js')}"></script>`],
+  });
+  return `${head}<body class="demo-page">
 <main>
 <h1>KMS grants</h1>
 <p class="lead">A key's grants through this gateway's GraphQL API (typed documents from <code>client/operations/</code>, sent with urql).${

@@ -6,7 +6,7 @@
  */
 import type { GraphiQLOptions } from 'graphql-yoga';
 import { ownUrl, vendorUrl } from './assets.ts';
-import { csp, escapeHtml, jsonScript } from './html.ts';
+import { csp, escapeHtml, htmlHead, jsonScript } from './html.ts';
 
 /** Yoga's GraphiQL options plus the initial variables the gateway presets (the demo key). */
 export type GatewayGraphiQLOptions = GraphiQLOptions & { variables?: string };
@@ -79,19 +79,13 @@ export function renderGraphiQL(options: GatewayGraphiQLOptions): string {
     'base-uri': "'none'",
     'form-action': "'none'",
   });
-  const favicon = options.favicon ?? 'data:,';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(policy)}">
-<title>${escapeHtml(boot.title)}</title>
-<link rel="icon" href="${escapeHtml(favicon)}">
-<link rel="stylesheet" href="${vendorUrl('graphiql', 'graphiql.min.css')}">
-<link rel="stylesheet" href="${ownUrl('web.css')}">
-</head>
-<body class="graphiql-page">
+  const head = htmlHead({
+    policy,
+    title: boot.title,
+    icon: options.favicon ?? 'data:,',
+    extra: [`<link rel="stylesheet" href="${vendorUrl('graphiql', 'graphiql.min.css')}">`, `<link rel="stylesheet" href="${ownUrl('web.css')}">`],
+  });
+  return `${head}<body class="graphiql-page">
 <div id="graphiql" role="main"><p class="graphiql-loading">Loading ${escapeHtml(boot.title)}…</p></div>
 <noscript>GraphiQL needs JavaScript. Without it, POST GraphQL requests to this URL.</noscript>
 ${jsonScript('graphiql-options', boot)}
