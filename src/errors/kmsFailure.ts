@@ -1,3 +1,4 @@
+import { isRecord, parseJson } from '../kms/responses.ts';
 import type { ErrorCode } from './codes.ts';
 
 /**
@@ -24,12 +25,7 @@ const RATE_LIMITED_CODES = new Set(['APIGW.0308', 'APIG.0308']);
  * The message is deliberately not read: APIGW messages echo the canonical request.
  */
 export function parseKmsErrorCode(text: string): string | undefined {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+  const body = parseJson(text);
   if (!isRecord(body)) return undefined;
   const nested = body.error;
   if (isRecord(nested)) {
@@ -77,9 +73,6 @@ export function messageFor(code: ErrorCode, action: string, kmsCode: string | un
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Codes look like `KMS.0306`; anything else is not trusted into a response. */
 function str(value: unknown): string | undefined {

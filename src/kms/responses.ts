@@ -8,7 +8,7 @@ import type { KmsDescribeKeyResponse, KmsGrantPage } from './types.ts';
 
 /** A list-grants / list-retirable-grants page. A missing `next_marker` reads as `""` (last page). */
 export function readGrantPage(text: string): KmsGrantPage | undefined {
-  const value = parse(text);
+  const value = parseJson(text);
   if (!isRecord(value)) return undefined;
   const { grants, truncated, total } = value;
   const nextMarker = value.next_marker ?? '';
@@ -25,7 +25,7 @@ export function readGrantPage(text: string): KmsGrantPage | undefined {
 
 /** A describe-key answer: `{ key_info: { key_id, ... } }`. */
 export function readDescribeKey(text: string): KmsDescribeKeyResponse | undefined {
-  const value = parse(text);
+  const value = parseJson(text);
   if (!isRecord(value) || !isRecord(value.key_info) || typeof value.key_info.key_id !== 'string') return undefined;
   return value as unknown as KmsDescribeKeyResponse;
 }
@@ -40,7 +40,8 @@ function isGrant(value: unknown): boolean {
   );
 }
 
-function parse(text: string): unknown {
+/** JSON.parse that answers undefined instead of throwing. */
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
@@ -48,6 +49,7 @@ function parse(text: string): unknown {
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** A JSON object (not null, not an array). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

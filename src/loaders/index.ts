@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { bulkhead, type BulkheadPolicy } from 'cockatiel';
 import type { KmsCallContext, KmsClient } from '../kms/client.ts';
 import type { KmsGrantPage, KmsKeyDetails } from '../kms/types.ts';
-import { RETIRABLE_CONNECTION } from '../relay/cursor.ts';
+import { RETIRABLE_CONNECTION, keyIdOf } from '../relay/cursor.ts';
 
 /** One KMS list page: which connection (`grants:<keyId>` or `retirable`), where, how many. */
 export interface PageKey {
@@ -49,8 +49,7 @@ export function createLoaders(kms: KmsClient, call: KmsCallContext, options: Loa
   const fetchPage = ({ connection, marker, limit }: PageKey): Promise<KmsGrantPage> => {
     const paging = marker === '' ? { limit: String(limit) } : { limit: String(limit), marker };
     if (connection === RETIRABLE_CONNECTION) return limited(() => kms.listRetirableGrants(call, paging));
-    const keyId = connection.slice('grants:'.length);
-    return limited(() => kms.listGrants(call, { key_id: keyId, ...paging }));
+    return limited(() => kms.listGrants(call, { key_id: keyIdOf(connection), ...paging }));
   };
 
   const pages = new DataLoader<PageKey, KmsGrantPage, string>(

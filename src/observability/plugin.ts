@@ -1,6 +1,7 @@
-import { Kind, type DocumentNode, type GraphQLError, type OperationDefinitionNode } from 'graphql';
+import type { DocumentNode, GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../server/context.ts';
+import { selectedOperation } from '../server/limits/rootFields.ts';
 import type { Logger } from './logger.ts';
 import type { GatewayMetrics } from './metrics.ts';
 
@@ -20,9 +21,7 @@ export function useOperationTelemetry(logger: Logger, metrics: GatewayMetrics): 
     errors: readonly Error[],
     hasData: boolean,
   ): void => {
-    const operation = document.definitions.find(
-      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (operationName == null || d.name?.value === operationName),
-    );
+    const operation = selectedOperation(document, operationName);
     const type = operation?.operation ?? 'unknown';
     const seconds = (performance.now() - started) / 1000;
     const codes = errors.map((e) => String((e as Partial<GraphQLError>).extensions?.code ?? 'INTERNAL_SERVER_ERROR'));

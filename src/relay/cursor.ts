@@ -29,6 +29,11 @@ export function grantsConnection(keyId: string): string {
   return `grants:${keyId}`;
 }
 
+/** The key id of a `grantsConnection` id (the inverse of `grantsConnection`). */
+export function keyIdOf(connection: string): string {
+  return connection.slice('grants:'.length);
+}
+
 /** The connection id of the caller's retirable grants. */
 export const RETIRABLE_CONNECTION = 'retirable';
 

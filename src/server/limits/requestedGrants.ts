@@ -1,7 +1,8 @@
-import { Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
+import { Kind, type DocumentNode, type ValueNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { gatewayError } from '../../errors/codes.ts';
 import { DEFAULT_FIRST, MAX_FIRST } from '../../resolvers/args.ts';
+import { rootFields } from './rootFields.ts';
 
 /** What `node(id)` may cost: listing one key's grants (a key holds at most 100). */
 const NODE_COST = 100;
@@ -12,40 +13,17 @@ const NODE_COST = 100;
  * per `node`. Pure; unknown or invalid values count as the default (the resolver rejects them).
  */
 export function requestedGrants(document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown>): number {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  let operation: SelectionSetNode | undefined;
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-    if (definition.kind === Kind.OPERATION_DEFINITION && (operationName == null || definition.name?.value === operationName)) {
-      operation ??= definition.selectionSet;
+  let total = 0;
+  for (const field of rootFields(document, operationName)) {
+    const name = field.name.value;
+    if (name === 'grants' || name === 'retirableGrants') {
+      const first = field.arguments?.find((arg) => arg.name.value === 'first')?.value;
+      total += valueOf(first, variables) ?? DEFAULT_FIRST;
+    } else if (name === 'node') {
+      total += NODE_COST;
     }
   }
-  if (operation === undefined) return 0;
-
-  const visit = (set: SelectionSetNode, seen: ReadonlySet<string>): number => {
-    let total = 0;
-    for (const selection of set.selections) {
-      if (selection.kind === Kind.FIELD) {
-        const name = selection.name.value;
-        if (name === 'grants' || name === 'retirableGrants') {
-          const first = selection.arguments?.find((arg) => arg.name.value === 'first')?.value;
-          total += valueOf(first, variables) ?? DEFAULT_FIRST;
-        } else if (name === 'node') {
-          total += NODE_COST;
-        }
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        total += visit(selection.selectionSet, seen);
-      } else {
-        const fragment = fragments.get(selection.name.value);
-        // A fragment cycle is a validation error; stop counting rather than loop.
-        if (fragment !== undefined && !seen.has(fragment.name.value)) {
-          total += visit(fragment.selectionSet, new Set([...seen, fragment.name.value]));
-        }
-      }
-    }
-    return total;
-  };
-  return visit(operation, new Set());
+  return total;
 }
 
 function valueOf(node: ValueNode | undefined, variables: Record<string, unknown>): number | undefined {

@@ -1,7 +1,8 @@
-import { Kind, isNonNullType, type DocumentNode, type FragmentDefinitionNode, type OperationTypeNode, type SelectionSetNode } from 'graphql';
+import { isNonNullType, type DocumentNode, type OperationTypeNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { gatewayError } from '../../errors/codes.ts';
 import type { GatewayContext } from '../context.ts';
+import { rootFields, selectedOperation } from './rootFields.ts';
 
 const META_FIELDS = new Set(['__typename', '__schema', '__type']);
 
@@ -19,32 +20,12 @@ export interface RootField {
  * introspection), fragments included, in document order, one per response key. Pure.
  */
 export function kmsRootFields(document: DocumentNode, operationName: string | null | undefined): { type: OperationTypeNode | undefined; fields: RootField[] } {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  let root: SelectionSetNode | undefined;
-  let type: OperationTypeNode | undefined;
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-    if (definition.kind === Kind.OPERATION_DEFINITION && (operationName == null || definition.name?.value === operationName) && root === undefined) {
-      root = definition.selectionSet;
-      type = definition.operation;
-    }
-  }
   const fields = new Map<string, RootField>();
-  const visit = (set: SelectionSetNode, seen: ReadonlySet<string>): void => {
-    for (const selection of set.selections) {
-      if (selection.kind === Kind.FIELD) {
-        const key = selection.alias?.value ?? selection.name.value;
-        if (!META_FIELDS.has(selection.name.value) && !fields.has(key)) fields.set(key, { key, name: selection.name.value });
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        visit(selection.selectionSet, seen);
-      } else {
-        const fragment = fragments.get(selection.name.value);
-        if (fragment !== undefined && !seen.has(fragment.name.value)) visit(fragment.selectionSet, new Set([...seen, fragment.name.value]));
-      }
-    }
-  };
-  if (root !== undefined) visit(root, new Set());
-  return { type, fields: [...fields.values()] };
+  for (const field of rootFields(document, operationName)) {
+    const key = field.alias?.value ?? field.name.value;
+    if (!META_FIELDS.has(field.name.value) && !fields.has(key)) fields.set(key, { key, name: field.name.value });
+  }
+  return { type: selectedOperation(document, operationName)?.operation, fields: [...fields.values()] };
 }
 
 /**
