@@ -45,6 +45,20 @@ export interface GatewayConfig {
   shutdownGraceMs: number;
   /** Key that signs cursors; replicas must share it. Unset: random per process. */
   cursorSecret: string | undefined;
+  /** Largest KMS reply read, bytes after decompression; a larger or endless one is UPSTREAM_ERROR. */
+  kmsMaxResponseBytes: number;
+  /** A client must send its request headers within this time, milliseconds. */
+  headersTimeoutMs: number;
+  /** A client must send its whole request within this time, milliseconds. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive client connection is closed after this time, milliseconds. */
+  keepAliveTimeoutMs: number;
+  /** Most client connections open at once; more are closed on arrival. */
+  maxConnections: number;
+  /** The demo page at `/`; default on, off in production. */
+  demoPage: boolean;
+  /** Source maps under `/static/`; default on, off in production. */
+  sourceMaps: boolean;
 }
 
 /** Defaults for everything but the KMS location; tests and embedders override what they need. */
@@ -70,6 +84,13 @@ export const DEFAULT_CONFIG: Omit<GatewayConfig, 'kmsEndpoint' | 'kmsProjectId'>
   breakerCooldownMs: 5000,
   shutdownGraceMs: 10_000,
   cursorSecret: undefined,
+  kmsMaxResponseBytes: 4 * 1024 * 1024,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5000,
+  maxConnections: 4096,
+  demoPage: true,
+  sourceMaps: true,
 };
 
 const projectId = makeValidator<string>((value) => {
@@ -151,6 +172,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     breakerCooldownMs: positive('KMS_BREAKER_COOLDOWN_MS', e.KMS_BREAKER_COOLDOWN_MS),
     shutdownGraceMs: positive('SHUTDOWN_GRACE_MS', e.SHUTDOWN_GRACE_MS),
     cursorSecret: e.CURSOR_SECRET,
+    kmsMaxResponseBytes: DEFAULT_CONFIG.kmsMaxResponseBytes,
+    headersTimeoutMs: DEFAULT_CONFIG.headersTimeoutMs,
+    requestTimeoutMs: DEFAULT_CONFIG.requestTimeoutMs,
+    keepAliveTimeoutMs: DEFAULT_CONFIG.keepAliveTimeoutMs,
+    maxConnections: DEFAULT_CONFIG.maxConnections,
+    demoPage: !production,
+    sourceMaps: !production,
   };
 }
 
