@@ -1,4 +1,4 @@
-import { cleanEnv, host, num, port, str, url, bool, makeValidator, EnvError } from 'envalid';
+import { cleanEnv, host, port, str, url, makeExactValidator, makeValidator, EnvError } from 'envalid';
 import { KMS_PATTERNS } from './kms/types.ts';
 
 /** Everything the gateway reads from its environment, validated once at start-up. */
@@ -53,7 +53,10 @@ export interface GatewayConfig {
   requestTimeoutMs: number;
   /** An idle keep-alive client connection is closed after this time, milliseconds. */
   keepAliveTimeoutMs: number;
-  /** Most client connections open at once; more are closed on arrival. */
+  /**
+   * Most client connections open at once; more are closed on arrival. Each costs a file
+   * descriptor, as does each of the KMS client's (up to 256) sockets.
+   */
   maxConnections: number;
   /** The demo page at `/`; default on, off in production. */
   demoPage: boolean;
@@ -88,7 +91,10 @@ export const DEFAULT_CONFIG: Omit<GatewayConfig, 'kmsEndpoint' | 'kmsProjectId'>
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5000,
-  maxConnections: 4096,
+  // Well under common descriptor limits: 1000 clients + 256 KMS sockets + a few files fit in
+  // 4096 with room to spare (Node raises its soft limit to the hard one at start). Where the
+  // hard limit is 1024, set MAX_CONNECTIONS to about 700.
+  maxConnections: 1000,
   demoPage: true,
   sourceMaps: true,
 };
@@ -106,83 +112,144 @@ const list = makeValidator<string[]>((value) =>
 );
 
 /**
- * Reads and validates the environment. envalid reports every bad variable by name and exits,
- * which is the message an operator needs; nothing secret is read here.
+ * A whole number in [min, max], written in plain decimal digits: `2.5`, `1e3`, `0x10`, ` 5`
+ * and `5ms` are refused (envalid's `num` would take 2.5, and parseFloat `5ms`).
+ */
+const integer = (min: number, max: number) =>
+  makeExactValidator<number>((input) => {
+    const value = /^-?[0-9]+$/.test(input) ? Number(input) : Number.NaN;
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+      throw new EnvError(`must be an integer from ${min} to ${max}, got "${input}"`);
+    }
+    return value;
+  });
+
+/** Milliseconds: at least 100, so that a value meant in seconds (`KMS_TIMEOUT_MS=5`) is caught. */
+const millis = (max: number) => integer(100, max);
+
+/** `true`/`1` or `false`/`0`, nothing else (envalid's `bool` also takes `t`, `yes`, `on`, ...). */
+const flag = makeExactValidator<boolean>((input) => {
+  if (input === 'true' || input === '1') return true;
+  if (input === 'false' || input === '0') return false;
+  throw new EnvError(`must be true or false (or 1 or 0), got "${input}"`);
+});
+
+/** Exactly one of `choices`. */
+const oneOf = <T extends string>(choices: readonly T[]) =>
+  makeExactValidator<T>((input) => {
+    if (!(choices as readonly string[]).includes(input)) {
+      throw new EnvError(`must be one of ${choices.join(', ')}, got "${input}"`);
+    }
+    return input as T;
+  });
+
+const NODE_ENVS = ['development', 'production', 'test'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * envalid's own reporter prints and exits the process; this one throws one EnvError naming
+ * every bad variable, so the caller decides (main.ts prints it and exits 1) and tests can see it.
+ */
+function throwEnvErrors({ errors }: { errors: Partial<Record<string, Error>> }): void {
+  const names = Object.keys(errors).sort();
+  if (names.length === 0) return;
+  throw new EnvError(names.map((name) => `${name}: ${errors[name]?.message ?? 'invalid'}`).join('; '));
+}
+
+/**
+ * Reads and validates the environment: every variable has an exact type and range, and any
+ * bad one throws an EnvError naming it (all of them, when several are bad). Pure: reads only
+ * `env`, exits nothing, prints nothing; nothing secret is read here.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  const e = cleanEnv(env, {
-    HOST: host({ default: DEFAULT_CONFIG.host }),
-    PORT: port({ default: DEFAULT_CONFIG.port }),
-    KMS_ENDPOINT: url({ default: undefined }),
-    KMS_PROJECT_ID: projectId({ default: undefined }),
-    KMS_TIMEOUT_MS: num({ default: DEFAULT_CONFIG.kmsTimeoutMs }),
-    KMS_READ_RETRIES: num({ default: DEFAULT_CONFIG.kmsReadRetries }),
-    KMS_MAX_CONCURRENCY: num({ default: DEFAULT_CONFIG.kmsMaxConcurrency }),
-    OPERATION_TIMEOUT_MS: num({ default: DEFAULT_CONFIG.operationTimeoutMs }),
-    LOG_LEVEL: str({
-      default: DEFAULT_CONFIG.logLevel,
-      choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
-    }),
-    NODE_ENV: str({ default: 'development' }),
-    CORS_ORIGINS: list({ default: [] }),
-    GRAPHIQL: bool({ default: undefined }),
-    INTROSPECTION: bool({ default: undefined }),
-    MAX_BODY_BYTES: num({ default: DEFAULT_CONFIG.maxBodyBytes }),
-    MAX_DEPTH: num({ default: DEFAULT_CONFIG.maxDepth }),
-    MAX_ALIASES: num({ default: DEFAULT_CONFIG.maxAliases }),
-    MAX_TOKENS: num({ default: DEFAULT_CONFIG.maxTokens }),
-    MAX_DIRECTIVES: num({ default: DEFAULT_CONFIG.maxDirectives }),
-    MAX_REQUESTED_GRANTS: num({ default: DEFAULT_CONFIG.maxRequestedGrants }),
-    KMS_BREAKER_THRESHOLD: num({ default: DEFAULT_CONFIG.breakerThreshold }),
-    KMS_BREAKER_COOLDOWN_MS: num({ default: DEFAULT_CONFIG.breakerCooldownMs }),
-    SHUTDOWN_GRACE_MS: num({ default: DEFAULT_CONFIG.shutdownGraceMs }),
-    CURSOR_SECRET: str({ default: undefined }),
-  });
+  const e = cleanEnv(
+    env,
+    {
+      HOST: host({ default: DEFAULT_CONFIG.host }),
+      PORT: port({ default: DEFAULT_CONFIG.port }),
+      KMS_ENDPOINT: url({ default: undefined }),
+      KMS_PROJECT_ID: projectId({ default: undefined }),
+      KMS_TIMEOUT_MS: millis(30_000)({ default: DEFAULT_CONFIG.kmsTimeoutMs }),
+      KMS_READ_RETRIES: integer(0, 10)({ default: DEFAULT_CONFIG.kmsReadRetries }),
+      // The KMS client keeps at most 256 sockets.
+      KMS_MAX_CONCURRENCY: integer(1, 256)({ default: DEFAULT_CONFIG.kmsMaxConcurrency }),
+      // The contract answers every UPSTREAM_* error within 30 s, and recovers within 30 s.
+      OPERATION_TIMEOUT_MS: millis(30_000)({ default: DEFAULT_CONFIG.operationTimeoutMs }),
+      LOG_LEVEL: oneOf(LOG_LEVELS)({ default: DEFAULT_CONFIG.logLevel as (typeof LOG_LEVELS)[number] }),
+      NODE_ENV: oneOf(NODE_ENVS)({ default: 'development' }),
+      CORS_ORIGINS: list({ default: [] }),
+      GRAPHIQL: flag({ default: undefined }),
+      INTROSPECTION: flag({ default: undefined }),
+      DEMO_PAGE: flag({ default: undefined }),
+      SOURCE_MAPS: flag({ default: undefined }),
+      MAX_BODY_BYTES: integer(1024, 10 * 1024 * 1024)({ default: DEFAULT_CONFIG.maxBodyBytes }),
+      MAX_DEPTH: integer(1, 100)({ default: DEFAULT_CONFIG.maxDepth }),
+      MAX_ALIASES: integer(1, 1000)({ default: DEFAULT_CONFIG.maxAliases }),
+      MAX_TOKENS: integer(1, 100_000)({ default: DEFAULT_CONFIG.maxTokens }),
+      MAX_DIRECTIVES: integer(1, 1000)({ default: DEFAULT_CONFIG.maxDirectives }),
+      MAX_REQUESTED_GRANTS: integer(1, 1_000_000)({ default: DEFAULT_CONFIG.maxRequestedGrants }),
+      KMS_BREAKER_THRESHOLD: integer(1, 1000)({ default: DEFAULT_CONFIG.breakerThreshold }),
+      KMS_BREAKER_COOLDOWN_MS: millis(30_000)({ default: DEFAULT_CONFIG.breakerCooldownMs }),
+      SHUTDOWN_GRACE_MS: millis(300_000)({ default: DEFAULT_CONFIG.shutdownGraceMs }),
+      CURSOR_SECRET: str({ default: undefined }),
+      KMS_MAX_RESPONSE_BYTES: integer(64 * 1024, 256 * 1024 * 1024)({ default: DEFAULT_CONFIG.kmsMaxResponseBytes }),
+      HEADERS_TIMEOUT_MS: millis(120_000)({ default: DEFAULT_CONFIG.headersTimeoutMs }),
+      REQUEST_TIMEOUT_MS: millis(600_000)({ default: DEFAULT_CONFIG.requestTimeoutMs }),
+      KEEP_ALIVE_TIMEOUT_MS: millis(600_000)({ default: DEFAULT_CONFIG.keepAliveTimeoutMs }),
+      MAX_CONNECTIONS: integer(1, 1_000_000)({ default: DEFAULT_CONFIG.maxConnections }),
+    },
+    { reporter: throwEnvErrors },
+  );
   if (e.CURSOR_SECRET !== undefined && e.CURSOR_SECRET.length < 16) {
     throw new EnvError('CURSOR_SECRET must be at least 16 characters');
   }
-  const production = e.NODE_ENV === 'production';
-  if (e.KMS_ENDPOINT !== undefined && e.KMS_PROJECT_ID === undefined) {
-    throw new EnvError('KMS_PROJECT_ID must be set when KMS_ENDPOINT is set');
+  if (e.REQUEST_TIMEOUT_MS < e.HEADERS_TIMEOUT_MS) {
+    // Node refuses it too: the headers are part of the request.
+    throw new EnvError(
+      `REQUEST_TIMEOUT_MS (${e.REQUEST_TIMEOUT_MS}) must be at least HEADERS_TIMEOUT_MS (${e.HEADERS_TIMEOUT_MS})`,
+    );
   }
-  if (e.KMS_ENDPOINT !== undefined && new URL(e.KMS_ENDPOINT).pathname !== '/') {
-    throw new EnvError(`KMS_ENDPOINT must be a base URL without a path, got ${e.KMS_ENDPOINT}`);
+  const production = e.NODE_ENV === 'production';
+  if (e.KMS_ENDPOINT !== undefined) {
+    if (e.KMS_PROJECT_ID === undefined) throw new EnvError('KMS_PROJECT_ID must be set when KMS_ENDPOINT is set');
+    const endpoint = new URL(e.KMS_ENDPOINT);
+    if (endpoint.protocol !== 'http:' && endpoint.protocol !== 'https:') {
+      throw new EnvError(`KMS_ENDPOINT must be an http or https URL, got ${e.KMS_ENDPOINT}`);
+    }
+    if (endpoint.pathname !== '/' || endpoint.search !== '' || endpoint.hash !== '') {
+      throw new EnvError(`KMS_ENDPOINT must be a base URL without a path, got ${e.KMS_ENDPOINT}`);
+    }
   }
   return {
     host: e.HOST,
     port: e.PORT,
     kmsEndpoint: e.KMS_ENDPOINT?.replace(/\/$/, ''),
     kmsProjectId: e.KMS_PROJECT_ID,
-    kmsTimeoutMs: positive('KMS_TIMEOUT_MS', e.KMS_TIMEOUT_MS),
+    kmsTimeoutMs: e.KMS_TIMEOUT_MS,
     kmsReadRetries: e.KMS_READ_RETRIES,
-    kmsMaxConcurrency: positive('KMS_MAX_CONCURRENCY', e.KMS_MAX_CONCURRENCY),
-    operationTimeoutMs: positive('OPERATION_TIMEOUT_MS', e.OPERATION_TIMEOUT_MS),
+    kmsMaxConcurrency: e.KMS_MAX_CONCURRENCY,
+    operationTimeoutMs: e.OPERATION_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     production,
     corsOrigins: e.CORS_ORIGINS,
     graphiql: e.GRAPHIQL ?? !production,
     introspection: e.INTROSPECTION ?? !production,
-    maxBodyBytes: positive('MAX_BODY_BYTES', e.MAX_BODY_BYTES),
-    maxDepth: positive('MAX_DEPTH', e.MAX_DEPTH),
-    maxAliases: positive('MAX_ALIASES', e.MAX_ALIASES),
-    maxTokens: positive('MAX_TOKENS', e.MAX_TOKENS),
-    maxDirectives: positive('MAX_DIRECTIVES', e.MAX_DIRECTIVES),
-    maxRequestedGrants: positive('MAX_REQUESTED_GRANTS', e.MAX_REQUESTED_GRANTS),
-    breakerThreshold: positive('KMS_BREAKER_THRESHOLD', e.KMS_BREAKER_THRESHOLD),
-    breakerCooldownMs: positive('KMS_BREAKER_COOLDOWN_MS', e.KMS_BREAKER_COOLDOWN_MS),
-    shutdownGraceMs: positive('SHUTDOWN_GRACE_MS', e.SHUTDOWN_GRACE_MS),
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    maxDepth: e.MAX_DEPTH,
+    maxAliases: e.MAX_ALIASES,
+    maxTokens: e.MAX_TOKENS,
+    maxDirectives: e.MAX_DIRECTIVES,
+    maxRequestedGrants: e.MAX_REQUESTED_GRANTS,
+    breakerThreshold: e.KMS_BREAKER_THRESHOLD,
+    breakerCooldownMs: e.KMS_BREAKER_COOLDOWN_MS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     cursorSecret: e.CURSOR_SECRET,
-    kmsMaxResponseBytes: DEFAULT_CONFIG.kmsMaxResponseBytes,
-    headersTimeoutMs: DEFAULT_CONFIG.headersTimeoutMs,
-    requestTimeoutMs: DEFAULT_CONFIG.requestTimeoutMs,
-    keepAliveTimeoutMs: DEFAULT_CONFIG.keepAliveTimeoutMs,
-    maxConnections: DEFAULT_CONFIG.maxConnections,
-    demoPage: !production,
-    sourceMaps: !production,
+    kmsMaxResponseBytes: e.KMS_MAX_RESPONSE_BYTES,
+    headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
+    maxConnections: e.MAX_CONNECTIONS,
+    demoPage: e.DEMO_PAGE ?? !production,
+    sourceMaps: e.SOURCE_MAPS ?? !production,
   };
-}
-
-function positive(name: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0) throw new EnvError(`${name} must be a positive number, got ${value}`);
-  return value;
 }

@@ -7,8 +7,19 @@ import type { Caller } from './state.ts';
 import type { Store } from './store.ts';
 import type { Body } from './validation.ts';
 
+/** One KMS request as the emulator received it, before faults or authentication. */
+export interface ReceivedRequest {
+  action: string;
+  /** Header names lower-cased, as node parses them. */
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The JSON body, or undefined when it is not a JSON object. */
+  body: Record<string, unknown> | undefined;
+}
+
 /** The services of one emulator instance. */
 export interface EmulatorDeps {
+  /** Every KMS request received, oldest first (tests assert what KMS was sent). */
+  requests: ReceivedRequest[];
   store: Store;
   codec: TokenCodec;
   faults: FaultController;

@@ -15,7 +15,17 @@ export type FaultEffect =
   /** A JSON content type with a body that is not JSON. */
   | { kind: 'malformed-json'; status?: number }
   /** Headers promise the full body; half of it is sent, then the socket is destroyed. */
-  | { kind: 'truncated'; status?: number };
+  | { kind: 'truncated'; status?: number }
+  /** Never answer; the socket stays open until the client gives up or the emulator closes. */
+  | { kind: 'hang' }
+  /**
+   * A 200 whose body is `bytes` spaces (absent: without end), sent as fast as the client reads.
+   * `gzip`: compressed on the fly with `content-encoding: gzip` (a decompression bomb);
+   * `declareLength`: a `Content-Length` of `bytes` is announced first.
+   */
+  | { kind: 'endless'; bytes?: number; gzip?: boolean; declareLength?: boolean }
+  /** A 200 with its headers and the start of a JSON body, then one byte every `intervalMs`, without end. */
+  | { kind: 'trickle'; intervalMs: number };
 
 /** One rule. Without `effect` it only adds latency, then the request is served normally. */
 export interface FaultRule {
@@ -49,6 +59,12 @@ function text(o: Obj, name: string): string | undefined {
   return v;
 }
 
+function flag(o: Obj, name: string): boolean {
+  const v = o[name];
+  if (typeof v !== 'boolean') throw new Error(`${name} must be true or false`);
+  return v;
+}
+
 function requiredText(o: Obj, name: string): string {
   const v = o[name];
   if (typeof v !== 'string' || v === '') throw new Error(`${name} must be a non-empty string`);
@@ -73,13 +89,28 @@ function parseEffect(v: unknown): FaultEffect {
     }
     case 'drop':
       return { kind: 'drop' };
+    case 'hang':
+      return { kind: 'hang' };
+    case 'endless': {
+      const e: FaultEffect = { kind: 'endless' };
+      const bytes = int(o, 'bytes', 1, Number.MAX_SAFE_INTEGER);
+      if (bytes !== undefined) e.bytes = bytes;
+      if (o['gzip'] !== undefined) e.gzip = flag(o, 'gzip');
+      if (o['declareLength'] !== undefined) {
+        if (bytes === undefined) throw new Error('effect.declareLength needs effect.bytes');
+        e.declareLength = flag(o, 'declareLength');
+      }
+      return e;
+    }
+    case 'trickle':
+      return { kind: 'trickle', intervalMs: int(o, 'intervalMs', 1, MAX_LATENCY_MS) ?? 1000 };
     case 'malformed-json':
     case 'truncated': {
       const status = int(o, 'status', 200, 599);
       return status === undefined ? { kind: o['kind'] } : { kind: o['kind'], status };
     }
     default:
-      throw new Error('effect.kind must be error, raw, drop, malformed-json or truncated');
+      throw new Error('effect.kind must be error, raw, drop, malformed-json, truncated, hang, endless or trickle');
   }
 }
 

@@ -11,12 +11,14 @@ import { issueToken, TOKEN_TTL_MS } from './iam.ts';
 import { accountsState, demoState } from './seed.ts';
 import { buildServer } from './server.ts';
 import { parseState } from './state-file.ts';
+import type { ReceivedRequest } from './context.ts';
 import type { State } from './state.ts';
 import { defaultProjectOf, findDomain, findProject } from './state.ts';
 import { Store } from './store.ts';
 
 export { DEMO } from './seed.ts';
 export type { FaultRule, FaultEffect } from './faults.ts';
+export type { ReceivedRequest } from './context.ts';
 export { FaultController } from './faults.ts';
 
 /** How to start the emulator; every field is optional. */
@@ -64,6 +66,8 @@ export interface RunningEmulator {
   projectId: string;
   demo: DemoInfo;
   faults: FaultController;
+  /** Every KMS request received since start (or the last `requests.length = 0`), oldest first. */
+  requests: ReceivedRequest[];
   /**
    * An `X-Auth-Token` for the user named `userName` (first match), scoped to `projectId` (default:
    * the first project of the user's account; any id is accepted, to test KMS.0321), valid `ttlMs`
@@ -99,7 +103,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const store = await Store.open(options.statePath, () => seedState(options.seed ?? 'demo', fallbackSecret), fallbackSecret);
   const codec = new TokenCodec(store.state.tokenSecret);
   const faults = new FaultController();
-  const app = buildServer({ store, codec, faults, now, grantsPerKey }, { logger: options.logger ?? false });
+  const requests: ReceivedRequest[] = [];
+  const app = buildServer({ store, codec, faults, requests, now, grantsPerKey }, { logger: options.logger ?? false });
   const host = options.host ?? '127.0.0.1';
   await app.listen({ host, port: options.port ?? 0 });
   const address = app.server.address();
@@ -138,6 +143,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     projectId: state.projects[0]?.id ?? '',
     demo,
     faults,
+    requests,
     issueToken: tokenFor,
     close: () => app.close(),
   };

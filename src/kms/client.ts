@@ -1,11 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
-import got, { RequestError, type Got, type OptionsInit, type Response } from 'got';
-import { GraphQLError } from 'graphql';
+import got from 'got';
+import type { GraphQLError } from 'graphql';
 import { gatewayError } from '../errors/codes.ts';
 import { errorCodeFor, messageFor, parseKmsErrorCode } from '../errors/kmsFailure.ts';
+import { sendAttempt, type AttemptOutcome } from './attempt.ts';
 import { readDescribeKey, readGrantPage } from './responses.ts';
+import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retryPolicy.ts';
 import type {
   KmsDescribeKeyResponse,
   KmsGrantPage,
@@ -19,10 +23,14 @@ export interface KmsClientOptions {
   /** Base URL without a path, e.g. `https://kms.cn-north-4.myhuaweicloud.com`. */
   endpoint: string;
   projectId: string;
-  /** Per-attempt timeout, milliseconds. */
+  /** Per-attempt timeout, milliseconds: headers and the whole body. */
   timeoutMs: number;
   /** Retries of reads on network errors, 429 and 502/503/504; writes are never retried. */
   readRetries: number;
+  /** Largest reply body read, bytes after decompression; larger is UPSTREAM_ERROR, not retried. */
+  maxResponseBytes: number;
+  /** Backoff settings (tests shorten them); the defaults suit a real KMS. */
+  retry?: Partial<Omit<RetryPolicy, 'retries'>>;
   /** Consecutive upstream failures that open the circuit (then calls fail fast). */
   breakerThreshold?: number;
   /** How long the circuit stays open before one trial call, milliseconds. */
@@ -34,8 +42,8 @@ export interface KmsCallContext {
   token: string;
   requestId: string;
   /**
-   * `performance.now()` time by which the GraphQL operation must be done: no call starts after
-   * it, a call's timeout never runs past it, and no retry is scheduled beyond it.
+   * `performance.now()` time by which the GraphQL operation must be done: no attempt starts
+   * after it, an attempt's timeout never runs past it, and no retry is scheduled beyond it.
    */
   deadline?: number;
 }
@@ -50,7 +58,7 @@ export interface KmsClient {
   probe(): Promise<boolean>;
 }
 
-/** One finished KMS call, for metrics and logs (passed to `createKmsClient`'s `onCall`). */
+/** One KMS attempt (a retried call reports each), for metrics (passed to `createKmsClient`'s `onCall`). */
 export interface KmsCallEvent {
   action: string;
   /** HTTP status, or 0 when no response came (timeout, connection error). */
@@ -58,78 +66,58 @@ export interface KmsCallEvent {
   durationMs: number;
 }
 
-const RETRYABLE_STATUSES = [429, 502, 503, 504];
-const MAX_BACKOFF_MS = 1000;
-/** A longer Retry-After than this is not waited for: the caller gets RATE_LIMITED at once. */
-const MAX_RETRY_AFTER_MS = 3000;
-
 /**
  * Builds the client: one `got.extend` instance with every option normalised once, keep-alive
- * agents, and no hooks on the hot path. Each call is: send -> classify status -> parse body, and
- * any failure becomes a contract error here, so got's errors (whose options hold the caller's
- * token) never leave this module.
+ * agents and no retries of its own. Each call is a loop of bounded attempts
+ * ({@link sendAttempt}): classify the outcome, maybe retry (reads only), and turn a failure into
+ * a contract error here, so got's errors (whose options hold the caller's token) never leave
+ * this module.
  */
 export function createKmsClient(options: KmsClientOptions, onCall?: (event: KmsCallEvent) => void): KmsClient {
-  const base = got.extend({
+  const client = got.extend({
     prefixUrl: `${options.endpoint}/v1.0/${options.projectId}/kms`,
     method: 'POST',
-    responseType: 'text',
     headers: { 'content-type': 'application/json' },
     followRedirect: false,
-    timeout: { request: options.timeoutMs },
+    throwHttpErrors: false,
     agent: {
       http: new http.Agent({ keepAlive: true, maxSockets: 256 }),
       https: new https.Agent({ keepAlive: true, maxSockets: 256 }),
     },
     retry: { limit: 0 },
   });
-  const reads = base.extend({
-    retry: {
-      limit: options.readRetries,
-      methods: ['POST'],
-      statusCodes: RETRYABLE_STATUSES,
-      enforceRetryRules: true,
-      maxRetryAfter: MAX_RETRY_AFTER_MS,
-      // Short jittered backoff: the contract answers every upstream failure within 30 s.
-      calculateDelay: ({ attemptCount, retryAfter, error }) => {
-        const delay = retryAfter ?? Math.min(100 * 2 ** (attemptCount - 1), MAX_BACKOFF_MS) + Math.random() * 100;
-        const deadline = (error.options.context as { deadline?: number }).deadline;
-        return deadline !== undefined && performance.now() + delay >= deadline ? 0 : delay;
-      },
-    },
-  });
+  const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry, retries: options.readRetries };
 
-  // While KMS keeps failing (5xx, timeouts, no connection), fail fast instead of piling up
-  // waiting requests; after the cool-down one trial call decides whether to close again.
+  // While KMS keeps failing, fail fast instead of piling up waiting requests; after the
+  // cool-down one trial call decides whether to close again. Only attempts that reached the
+  // network and failed there count (see `isKmsFault`): never a caller's own deadline or a 4xx.
   const breaker = circuitBreaker(
-    handleWhen((error) => error instanceof GraphQLError && String(error.extensions.code).startsWith('UPSTREAM_')),
+    handleWhen((error) => error instanceof KmsFault),
     {
       halfOpenAfter: options.breakerCooldownMs ?? 5000,
       breaker: new ConsecutiveBreaker(options.breakerThreshold ?? 5),
     },
   );
 
-  const send = async (client: Got, action: string, ctx: KmsCallContext, body: object): Promise<string> => {
+  const attempt = async (action: string, ctx: KmsCallContext, body: string): Promise<AttemptOutcome> => {
     const started = performance.now();
-    if (ctx.deadline !== undefined && ctx.deadline <= started) {
+    const remaining = ctx.deadline === undefined ? Number.POSITIVE_INFINITY : ctx.deadline - started;
+    if (remaining <= 0) {
+      // Decided before anything is sent, outside the breaker: KMS did nothing wrong.
       throw gatewayError('UPSTREAM_TIMEOUT', `The operation ran out of time before ${action}`, { requestId: ctx.requestId });
     }
-    let status = 0;
+    const timeoutMs = Math.max(1, Math.floor(Math.min(options.timeoutMs, remaining)));
+    const headers = { 'x-auth-token': ctx.token, 'x-request-id': ctx.requestId };
     try {
-      const response = (await client(action, requestOptions(ctx, body, started, options.timeoutMs))) as Response<string>;
-      status = response.statusCode;
-      return response.body;
+      return await breaker.execute(async () => {
+        const outcome = await sendAttempt(client, { action, headers, body, timeoutMs, maxBytes: options.maxResponseBytes });
+        onCall?.({ action, status: outcome.kind === 'answered' ? outcome.status : 0, durationMs: performance.now() - started });
+        // A timeout cut short by the caller's deadline says nothing about KMS.
+        if (isKmsFault(outcome, timeoutMs === options.timeoutMs)) throw new KmsFault(outcome);
+        return outcome;
+      });
     } catch (error) {
-      status = error instanceof RequestError ? (error.response?.statusCode ?? 0) : 0;
-      throw toGatewayError(error, action, ctx.requestId);
-    } finally {
-      onCall?.({ action, status, durationMs: performance.now() - started });
-    }
-  };
-  const call = async (client: Got, action: string, ctx: KmsCallContext, body: object): Promise<string> => {
-    try {
-      return await breaker.execute(() => send(client, action, ctx, body));
-    } catch (error) {
+      if (error instanceof KmsFault) return error.outcome;
       if (error instanceof BrokenCircuitError) {
         throw gatewayError('UPSTREAM_ERROR', `KMS is failing; ${action} was not attempted (retry in a few seconds)`, { requestId: ctx.requestId });
       }
@@ -137,62 +125,83 @@ export function createKmsClient(options: KmsClientOptions, onCall?: (event: KmsC
     }
   };
 
+  /** Sends `body` to `action` (a read may be tried again) and answers the 2xx body text. */
+  const call = async (action: string, ctx: KmsCallContext, body: object, reads: boolean): Promise<string> => {
+    // KMS's `sequence` (a 36-byte serial number) is ours, one per call: never caller input.
+    const payload = JSON.stringify({ ...body, sequence: randomUUID() });
+    for (let done = 1; ; done++) {
+      const outcome = await attempt(action, ctx, payload);
+      if (outcome.kind === 'answered' && outcome.status >= 200 && outcome.status < 300) return outcome.body;
+      const delay = reads ? retryDelay(outcome, done, retry) : undefined;
+      if (delay === undefined || (ctx.deadline !== undefined && performance.now() + delay >= ctx.deadline)) {
+        throw failure(outcome, action, ctx.requestId, options.maxResponseBytes);
+      }
+      await sleep(delay);
+    }
+  };
+
   return {
     async listGrants(ctx, body) {
-      return must(readGrantPage(await call(reads, 'list-grants', ctx, body)), 'list-grants', ctx);
+      return must(readGrantPage(await call('list-grants', ctx, body, true)), 'list-grants', ctx);
     },
     async listRetirableGrants(ctx, body) {
-      return must(readGrantPage(await call(reads, 'list-retirable-grants', ctx, body)), 'list-retirable-grants', ctx);
+      return must(readGrantPage(await call('list-retirable-grants', ctx, body, true)), 'list-retirable-grants', ctx);
     },
     async revokeGrant(ctx, body) {
       // KMS answers `{}` or nothing at all; both mean done. Never retried: see README (error model).
-      await call(base, 'revoke-grant', ctx, body);
+      await call('revoke-grant', ctx, body, false);
     },
     async describeKey(ctx, body) {
-      return must(readDescribeKey(await call(reads, 'describe-key', ctx, body)), 'describe-key', ctx);
+      return must(readDescribeKey(await call('describe-key', ctx, body, true)), 'describe-key', ctx);
     },
     async probe() {
-      try {
-        await base('list-keys', { body: '{}', throwHttpErrors: false, timeout: { request: Math.min(options.timeoutMs, 2000) } });
-        return true;
-      } catch {
-        return false;
-      }
+      const outcome = await sendAttempt(client, {
+        action: 'list-keys',
+        headers: {},
+        body: '{}',
+        timeoutMs: Math.min(options.timeoutMs, 2000),
+        maxBytes: options.maxResponseBytes,
+      });
+      return outcome.kind === 'answered' || outcome.kind === 'too-large';
     },
   };
 }
 
-/** KMS's `sequence` is a 36-byte request serial number: our request id when it has that shape. */
-const SEQUENCE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** The per-call part of a request; everything else was normalised once by `got.extend`. */
-function requestOptions(ctx: KmsCallContext, body: object, now: number, timeoutMs: number): OptionsInit {
-  const options: OptionsInit = {
-    headers: { 'x-auth-token': ctx.token, 'x-request-id': ctx.requestId },
-    // Serialised here: a string body skips got's own JSON handling.
-    body: JSON.stringify(SEQUENCE.test(ctx.requestId) ? { ...body, sequence: ctx.requestId } : body),
-  };
-  if (ctx.deadline !== undefined) {
-    options.context = { deadline: ctx.deadline };
-    const remaining = ctx.deadline - now;
-    if (remaining < timeoutMs) options.timeout = { request: Math.max(1, Math.floor(remaining)) };
+/** An attempt that failed at KMS's end; thrown inside the breaker so that it counts. */
+class KmsFault extends Error {
+  constructor(readonly outcome: AttemptOutcome) {
+    super('KMS fault');
   }
-  return options;
 }
 
-/** Maps anything a got call can throw to the contract's codes, dropping the got error itself. */
-export function toGatewayError(error: unknown, action: string, requestId: string): GraphQLError {
-  if (error instanceof RequestError && error.response !== undefined) {
-    const status = error.response.statusCode;
-    const kmsCode = parseKmsErrorCode(String(error.response.body ?? ''));
-    const code = errorCodeFor(status, kmsCode);
-    return gatewayError(code, messageFor(code, action, kmsCode), kmsCode === undefined ? { requestId } : { kmsErrorCode: kmsCode, requestId });
+/** Whether an outcome says KMS (or the way to it) is failing: 5xx, no connection, an oversized reply, a full-length timeout. */
+function isKmsFault(outcome: AttemptOutcome, fullTimeout: boolean): boolean {
+  switch (outcome.kind) {
+    case 'answered':
+      return outcome.status >= 500;
+    case 'timeout':
+      return fullTimeout;
+    case 'too-large':
+    case 'connection':
+      return true;
   }
-  const timedOut =
-    error instanceof RequestError &&
-    (error.code === 'ETIMEDOUT' || error.name === 'TimeoutError' || error.name === 'AbortError');
-  const code = timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_ERROR';
-  return gatewayError(code, messageFor(code, action, undefined), { requestId });
+}
+
+/** The contract error for an attempt that did not succeed. */
+export function failure(outcome: AttemptOutcome, action: string, requestId: string, maxBytes: number): GraphQLError {
+  switch (outcome.kind) {
+    case 'answered': {
+      const kmsCode = parseKmsErrorCode(outcome.body);
+      const code = errorCodeFor(outcome.status, kmsCode);
+      return gatewayError(code, messageFor(code, action, kmsCode), kmsCode === undefined ? { requestId } : { kmsErrorCode: kmsCode, requestId });
+    }
+    case 'timeout':
+      return gatewayError('UPSTREAM_TIMEOUT', messageFor('UPSTREAM_TIMEOUT', action, undefined), { requestId });
+    case 'too-large':
+      return gatewayError('UPSTREAM_ERROR', `KMS sent a reply to ${action} larger than ${maxBytes} bytes; it was not read`, { requestId });
+    case 'connection':
+      return gatewayError('UPSTREAM_ERROR', messageFor('UPSTREAM_ERROR', action, undefined), { requestId });
+  }
 }
 
 /** A well-formed answer, or UPSTREAM_ERROR: KMS answered 2xx with something it does not document. */

@@ -19,6 +19,11 @@ export type PageFetcher = (marker: string, limit: number) => Promise<KmsGrantPag
  * size. Every edge's cursor resumes exactly after that edge: a position inside a page is kept as
  * (page marker, index), and the last edge of a page points at the next page's marker.
  * Markers are passed back verbatim, never parsed.
+ *
+ * KMS's page size may change between the request that issued a cursor and the one using it (or
+ * KMS may cap `limit`): when the page at the cursor's marker now holds fewer grants than its
+ * skip, the rest of the skip carries over to the following pages, so the cursor still resumes
+ * right after its edge. Nothing after that page means nothing after the cursor.
  */
 export async function assembleConnection(
   start: CursorPosition,
@@ -30,11 +35,14 @@ export async function assembleConnection(
   let { marker, skip } = start;
   let totalCount: number | null = null;
   let hasNextPage = false;
-  // Each round adds an edge or ends, unless KMS misbehaves; the bound keeps that finite.
+  // Each round adds an edge, shortens the skip, or ends, unless KMS misbehaves (empty pages
+  // that claim more, markers that cycle); the bound keeps that finite.
+  const maxRounds = start.skip + first + 2;
   for (let round = 0; ; round++) {
-    if (round > first + 2) throw gatewayError('UPSTREAM_ERROR', 'KMS kept returning pages without grants');
+    if (round > maxRounds) throw gatewayError('UPSTREAM_ERROR', 'KMS kept returning pages without grants');
     const wanted = first - edges.length;
-    // Ask for the skipped grants plus what is wanted (at least one, to learn hasNextPage).
+    // Ask for the skipped grants plus what is wanted (at least one, to learn hasNextPage): one
+    // call when KMS's page size has not changed since the cursor was issued.
     const limit = Math.min(skip + Math.max(wanted, 1), KMS_MAX_LIMIT);
     const page = await fetchPage(marker, limit);
     totalCount = page.total ?? totalCount;
@@ -51,7 +59,10 @@ export async function assembleConnection(
       break;
     }
     if (!more) break;
-    if (edges.length >= first) {
+    // Grants of the following pages still to skip: more than 0 only when this page is shorter
+    // than the skip (no edge was taken from it).
+    const carried = Math.max(skip - grants.length, 0);
+    if (carried === 0 && edges.length >= first) {
       hasNextPage = true;
       break;
     }
@@ -60,7 +71,7 @@ export async function assembleConnection(
       throw gatewayError('UPSTREAM_ERROR', 'KMS returned a paging marker that does not advance');
     }
     marker = page.next_marker;
-    skip = 0;
+    skip = carried;
   }
   return {
     edges,

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { badInput } from '../errors/codes.ts';
+import { KMS_MAX_LIMIT } from '../kms/types.ts';
 
 /**
  * Relay cursors for KMS-backed connections. A cursor says where to resume: the KMS `marker` of
@@ -20,8 +21,6 @@ export interface CursorPosition {
 
 /** Longest cursor accepted; real ones are well under 200 characters. */
 export const MAX_CURSOR_LENGTH = 1024;
-/** A page never holds more than KMS's maximum limit, so no skip can exceed it. */
-const MAX_SKIP = 1000;
 const VERSION = 1;
 
 /** The connection id of a key's grants. */
@@ -70,15 +69,14 @@ export function createCursorCodec(secret: string | Buffer): CursorCodec {
   };
 }
 
-function decodePayload(cursor: string, connection: string): CursorPosition {
-  if (cursor.length === 0 || !/^[A-Za-z0-9_-]+$/.test(cursor)) {
-    throw badInput('`after` must be a cursor returned by this connection (an opaque base64url string)');
-  }
+/** Decodes a payload whose MAC has been checked: only the exact bytes `encode` writes are a position. */
+function decodePayload(payload: string, connection: string): CursorPosition {
   let parsed: unknown;
   try {
-    const text = Buffer.from(cursor, 'base64url').toString('utf8');
-    // Strict: only the exact encoding we issue (base64url decoding alone is lenient).
-    parsed = Buffer.from(text).toString('base64url') === cursor ? JSON.parse(text) : undefined;
+    const text = Buffer.from(payload, 'base64url').toString('utf8');
+    // Strict: only the exact encoding we issue (base64url decoding alone is lenient: it skips
+    // `=`, `+`, `/` and unknown characters, and ignores unused trailing bits).
+    parsed = Buffer.from(text).toString('base64url') === payload ? JSON.parse(text) : undefined;
     // ...and only the exact JSON we write (no spaces, `1.0`, `-0` or escapes).
     if (JSON.stringify(parsed) !== text) parsed = undefined;
   } catch {
@@ -105,6 +103,7 @@ function isCursorTuple(value: unknown): value is [number, string, string, number
     /^[\x21-\x7e]{0,256}$/.test(value[2]) &&
     Number.isInteger(value[3]) &&
     value[3] >= 0 &&
-    value[3] <= MAX_SKIP
+    // A page never holds more than KMS's maximum limit, so no skip can exceed it.
+    value[3] <= KMS_MAX_LIMIT
   );
 }

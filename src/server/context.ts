@@ -8,9 +8,11 @@ import type { CursorCodec } from '../relay/cursor.ts';
 export interface GatewayContext {
   /** This request's id, sent to KMS as `X-Request-Id` and returned in the response header. */
   requestId: string;
-  /** The caller's KMS token, or null when none was sent. */
+  /** The caller's KMS token, or null when none was sent or its token headers were refused. */
   token: string | null;
-  /** This request's KMS loaders; throws UNAUTHENTICATED when the caller sent no token. */
+  /** What the caller is told (UNAUTHENTICATED) when a field needs KMS and `token` is null. */
+  noTokenMessage: string;
+  /** This request's KMS loaders; throws UNAUTHENTICATED (`noTokenMessage`) when `token` is null. */
   loaders(): Loaders;
   /** The gateway's cursor codec (signed with CURSOR_SECRET). */
   cursors: CursorCodec;

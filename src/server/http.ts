@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig } from '../config.ts';
-import { createKmsClient } from '../kms/client.ts';
+import { createKmsClient, type KmsClientOptions } from '../kms/client.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { acceptRequestId } from './auth.ts';
@@ -32,7 +32,7 @@ const READY_CACHE_MS = 2000;
  */
 export async function startGateway(
   config: GatewayConfig,
-  options: Pick<GatewayYogaOptions, 'graphiqlDemo'> & { logger?: Logger } = {},
+  options: Pick<GatewayYogaOptions, 'graphiqlDemo'> & { logger?: Logger; kmsRetry?: KmsClientOptions['retry'] } = {},
 ): Promise<RunningGateway> {
   if (config.kmsEndpoint === undefined || config.kmsProjectId === undefined) {
     throw new Error('startGateway needs kmsEndpoint and kmsProjectId (main.ts starts the emulator when they are unset)');
@@ -45,8 +45,10 @@ export async function startGateway(
       projectId: config.kmsProjectId,
       timeoutMs: config.kmsTimeoutMs,
       readRetries: config.kmsReadRetries,
+      maxResponseBytes: config.kmsMaxResponseBytes,
       breakerThreshold: config.breakerThreshold,
       breakerCooldownMs: config.breakerCooldownMs,
+      ...(options.kmsRetry && { retry: options.kmsRetry }),
     },
     ({ action, status, durationMs }) => {
       metrics.kmsCalls.inc({ action, status: String(status) });
@@ -54,7 +56,7 @@ export async function startGateway(
     },
   );
   const yoga = createGatewayYoga({ config, kms, logger, metrics, graphiqlDemo: options.graphiqlDemo });
-  const web = createWebHandler({ demo: options.graphiqlDemo, graphiql: config.graphiql });
+  const web = createWebHandler({ demo: options.graphiqlDemo, graphiql: config.graphiql, demoPage: config.demoPage, sourceMaps: config.sourceMaps });
 
   let ready: { ok: boolean; at: number } | undefined;
   const isReady = async (): Promise<boolean> => {
@@ -62,7 +64,17 @@ export async function startGateway(
     return ready.ok;
   };
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  // Slow clients: each connection costs a file descriptor until it is closed, so the server
+  // bounds how many it holds and how long a client may take to send its request. Node checks
+  // headersTimeout and requestTimeout only every connectionsCheckingInterval (default 30 s):
+  // check often enough that a slow client is cut close to its deadline.
+  const serverOptions = {
+    headersTimeout: config.headersTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(config.headersTimeoutMs / 4))),
+  };
+  const server = createServer(serverOptions, (req: IncomingMessage, res: ServerResponse) => {
     const requestId = acceptRequestId(req.headers['x-request-id'] as string | undefined) ?? randomUUID();
     res.setHeader('x-request-id', requestId);
     const path = (req.url ?? '/').split('?')[0];
@@ -78,10 +90,30 @@ export async function startGateway(
       void yoga(req, res, { requestId });
     }
   });
-  server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeouts
+  // Short by default: an idle keep-alive connection holds a descriptor. Behind a load balancer,
+  // its idle timeout must be shorter than this one (or raise KEEP_ALIVE_TIMEOUT_MS).
+  server.keepAliveTimeout = config.keepAliveTimeoutMs;
+  // Connections over the cap are closed on arrival (Node emits 'drop'); the ones already open,
+  // and their requests, carry on.
+  server.maxConnections = config.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, config.host, resolve);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  // After listen, an error (e.g. accept EMFILE) is logged, not thrown: unhandled, it would end the process.
+  server.on('error', (error) => logger.error({ err: error }, 'http server error'));
+  let dropped = 0;
+  server.on('drop', () => {
+    dropped += 1;
+    if (dropped > 1) return;
+    // One line per second at most, however many connections an attack opens.
+    setTimeout(() => {
+      logger.warn({ dropped, maxConnections: config.maxConnections }, 'connections refused: MAX_CONNECTIONS reached');
+      dropped = 0;
+    }, 1000).unref();
   });
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createSchema, createYoga, type Plugin, type YogaServerInstance, type YogaServerOptions } from 'graphql-yoga';
@@ -13,18 +14,21 @@ import type { GatewayMetrics } from '../observability/metrics.ts';
 import { useOperationTelemetry } from '../observability/plugin.ts';
 import { createCursorCodec } from '../relay/cursor.ts';
 import { resolvers } from '../resolvers/index.ts';
-import { extractToken } from './auth.ts';
+import { requestToken } from './auth.ts';
 import type { GatewayContext } from './context.ts';
 import { useShapeLimits } from './limits/armor.ts';
 import { useRequestedGrantsLimit } from './limits/requestedGrants.ts';
-import { useNoSchemaIntrospection } from './limits/introspection.ts';
+import { useNoIntrospection } from './limits/introspection.ts';
 import { useRequestPolicy } from './limits/requestPolicy.ts';
-import { NO_TOKEN_MESSAGE, useTokenRequired } from './limits/requireToken.ts';
+import { NO_TOKEN_MESSAGE, ONE_TOKEN_MESSAGE, useTokenRequired } from './limits/requireToken.ts';
+import { useResponseHeaders } from './limits/responseHeaders.ts';
 import { renderGraphiQL } from '../web/index.ts';
 
 /** What the HTTP layer hands yoga with each request. */
 export interface ServerContext {
   requestId: string;
+  /** The Node request, added by yoga's Node adapter; its `rawHeaders` show repeated token headers. */
+  req?: IncomingMessage;
 }
 
 export type GatewayYoga = YogaServerInstance<ServerContext, GatewayContext>;
@@ -61,14 +65,15 @@ export function createGatewayYoga({ config, kms, logger, metrics, graphiqlDemo }
   const plugins: Plugin[] = [
     // First, so operations refused by the plugins after it are logged and counted too.
     useOperationTelemetry(logger, metrics) as Plugin,
+    useResponseHeaders({ varyOrigin: config.corsOrigins.length > 0 }),
     useRequestPolicy(),
     // A GET carrying the auth header (which no cross-site form can send) passes, as does JSON.
     useCSRFPrevention({ requestHeaders: ['x-auth-token', 'authorization', 'x-graphql-csrf', 'graphql-require-preflight'] }),
-    useShapeLimits({ ...config, blockFieldSuggestions: config.production }),
+    ...useShapeLimits({ ...config, blockFieldSuggestions: config.production }),
     useRequestedGrantsLimit(config.maxRequestedGrants),
     useTokenRequired() as Plugin,
   ];
-  if (!config.introspection) plugins.push(useNoSchemaIntrospection());
+  if (!config.introspection) plugins.push(useNoIntrospection());
   const onBatch = (loader: 'pages' | 'keys', size: number): void => metrics.batchSize.observe({ loader }, size);
   if (config.cursorSecret === undefined) {
     logger.warn('CURSOR_SECRET is unset: cursors are signed with a random key and stop working on restart or on another replica');
@@ -97,18 +102,20 @@ export function createGatewayYoga({ config, kms, logger, metrics, graphiqlDemo }
             variables: JSON.stringify({ keyId: graphiqlDemo.keyId }),
           }),
         },
-    context: ({ request, requestId }): GatewayContext => {
-      const token = extractToken(request.headers);
+    context: ({ request, requestId, req }): GatewayContext => {
+      const { token, refused } = requestToken(request.headers, req?.rawHeaders);
+      const noTokenMessage = refused ? ONE_TOKEN_MESSAGE : NO_TOKEN_MESSAGE;
       const stats = { kmsCalls: 0 };
       let loaders: Loaders | undefined;
       return {
         requestId,
         token,
+        noTokenMessage,
         cursors,
         stats,
         loaders() {
           if (token === null) {
-            throw gatewayError('UNAUTHENTICATED', NO_TOKEN_MESSAGE);
+            throw gatewayError('UNAUTHENTICATED', noTokenMessage);
           }
           // The operation's deadline starts with its first KMS call.
           loaders ??= createLoaders(

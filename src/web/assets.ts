@@ -19,6 +19,8 @@ export interface StaticAsset {
   contentType: string;
   /** `immutable`: the URL carries the package version; `revalidate`: ETag check on every use. */
   cache: CachePolicy;
+  /** Served without its closing `sourceMappingURL` comment (source maps are not served). */
+  stripSourceMapComment?: boolean;
 }
 
 const require = createRequire(join(PROJECT_ROOT, 'package.json'));
@@ -36,7 +38,7 @@ function packageDir(name: string): { dir: string; version: string } {
   return { dir: dirname(manifest), version };
 }
 
-/** Vendor files: `[package, file inside the package, content type]`. */
+/** Vendor files: `[package, file inside the package, content type]`; `.map` files are source maps. */
 const VENDOR_FILES: readonly (readonly [string, string, string])[] = [
   ['react', 'umd/react.production.min.js', JS],
   ['react-dom', 'umd/react-dom.production.min.js', JS],
@@ -49,7 +51,7 @@ const VENDOR_FILES: readonly (readonly [string, string, string])[] = [
 /** Where the demo page's bundle is written by `npm run build` (run by `npm ci` / `npm install`, see package.json). */
 export const DEMO_BUNDLE_DIR = join(root, 'dist', 'web');
 
-/** The gateway's own files: `[URL name, absolute file, content type]`. */
+/** The gateway's own files: `[URL name, absolute file, content type]`; `demo.*` belong to the demo page. */
 const OWN_FILES: readonly (readonly [string, string, string])[] = [
   ['graphiql.js', join(here, 'public', 'graphiql.js'), JS],
   ['web.css', join(here, 'public', 'web.css'), CSS],
@@ -67,17 +69,30 @@ export function ownUrl(name: string): string {
   return `/static/web/${name}`;
 }
 
+/** What the allow-list holds besides GraphiQL's files; both default to true. */
+export interface AssetTableOptions {
+  /** Source maps (`*.map`). Without them, scripts and styles are served without their `sourceMappingURL` comment. */
+  sourceMaps?: boolean;
+  /** The demo page's script (and its map). */
+  demoPage?: boolean;
+}
+
 /**
  * The allow-list: URL path -> asset. Built once; throws at start-up if a vendor package is not
  * installed, which is a broken install rather than a request-time condition.
  */
-export function buildAssetTable(): ReadonlyMap<string, StaticAsset> {
+export function buildAssetTable({ sourceMaps = true, demoPage = true }: AssetTableOptions = {}): ReadonlyMap<string, StaticAsset> {
   const table = new Map<string, StaticAsset>();
+  const add = (url: string, asset: StaticAsset): void => {
+    if (asset.file.endsWith('.map') && !sourceMaps) return;
+    table.set(url, { ...asset, ...(!sourceMaps && asset.contentType !== MAP && { stripSourceMapComment: true }) });
+  };
   for (const [pkg, file, contentType] of VENDOR_FILES) {
-    table.set(vendorUrl(pkg, file), { file: join(packageDir(pkg).dir, file), contentType, cache: 'immutable' });
+    add(vendorUrl(pkg, file), { file: join(packageDir(pkg).dir, file), contentType, cache: 'immutable' });
   }
   for (const [name, file, contentType] of OWN_FILES) {
-    table.set(ownUrl(name), { file, contentType, cache: 'revalidate' });
+    if (name.startsWith('demo.') && !demoPage) continue;
+    add(ownUrl(name), { file, contentType, cache: 'revalidate' });
   }
   return table;
 }

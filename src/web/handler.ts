@@ -17,20 +17,26 @@ export interface WebHandlerOptions {
   demo?: { token: string; keyId: string } | undefined;
   /** Whether the demo page links to GraphiQL (default true). */
   graphiql?: boolean;
+  /** Serve the demo page at `/` and its script (default true; `config.demoPage`, off in production). */
+  demoPage?: boolean;
+  /** Serve source maps (default true; `config.sourceMaps`, off in production). Off, scripts and styles lose their `sourceMappingURL` comment. */
+  sourceMaps?: boolean;
 }
 
 /**
  * Builds the handler. Routes: GET/HEAD `/` -> the demo page (`no-store`: it may carry the demo
- * token); GET/HEAD `/static/<allow-listed file>` -> the file; any other `/static/` request -> 404
- * (405 for other methods). Everything else -> false.
+ * token), unless `demoPage` is off; GET/HEAD `/static/<allow-listed file>` -> the file; any other
+ * `/static/` request -> 404 (405 for other methods), `*.map` included when `sourceMaps` is off.
+ * Everything else -> false, `/` too when the demo page is off.
  */
 export function createWebHandler(options: WebHandlerOptions = {}): WebHandler {
-  const assets = buildAssetTable();
+  const demoPage = options.demoPage ?? true;
+  const assets = buildAssetTable({ demoPage, sourceMaps: options.sourceMaps ?? true });
   const page: DemoPageOptions = { ...options.demo, graphiql: options.graphiql ?? true };
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const readOnly = req.method === 'GET' || req.method === 'HEAD';
-    if (path === '/' && readOnly) {
+    if (path === '/' && readOnly && demoPage) {
       const html = renderDemoPage(page);
       res.writeHead(200, {
         'content-type': 'text/html; charset=utf-8',

@@ -25,7 +25,7 @@ describe('emulator faults', () => {
       [{}, 'action must be a non-empty string'],
       [{ action: 'x', times: 0 }, 'times must be an integer from 1 to 1000000'],
       [{ action: 'x', latencyMs: 60_001 }, 'latencyMs must be an integer from 0 to 60000'],
-      [{ action: 'x', effect: { kind: 'explode' } }, 'effect.kind must be error, raw, drop, malformed-json or truncated'],
+      [{ action: 'x', effect: { kind: 'explode' } }, 'effect.kind must be error, raw, drop, malformed-json, truncated, hang, endless or trickle'],
       [{ action: 'x', effect: { kind: 'error', status: 200, code: 'X' } }, 'status must be an integer from 400 to 599'],
       [{ action: 'x', effect: { kind: 'error', status: 500 } }, 'code must be a non-empty string'],
     ])('rejects %j: %s', (rule, message) => {

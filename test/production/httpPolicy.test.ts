@@ -11,7 +11,7 @@ import { BROKEN_GRANTS, BROKEN_KEY, GRANTS, KEY, UPSTREAM_SECRET, startPolicyKms
 const GRANTS_QUERY = `query Grants($k: ID!) { grants(keyId: $k, first: 3) { totalCount edges { node { grantId } } } }`;
 const ALLOWED_ORIGIN = 'https://app.example';
 const FOREIGN_ORIGIN = 'https://evil.example';
-const PRODUCTION: Partial<GatewayConfig> = { production: true, graphiql: false, introspection: false };
+const PRODUCTION: Partial<GatewayConfig> = { production: true, graphiql: false, introspection: false, demoPage: false, sourceMaps: false };
 
 let fake: FakeKms;
 let gw: RunningGateway;
@@ -211,8 +211,9 @@ describe('server/yoga (HTTP policy, production mode)', () => {
   });
 
   describe('GraphQL over HTTP audits (graphql-http), with an X-Auth-Token so CSRF lets GETs through', () => {
-    // Development mode: all audits ok. Production mode refuses `__schema` only; the audits that
-    // query `__type(name:)` (28B9, 2EA1, D6D5, 6A70: variables handling) therefore stay green.
+    // Development mode: all audits ok. Production refuses `__schema` and answers `__type(name:)`
+    // with null; the audits that query it (28B9, 2EA1, D6D5, 6A70: variables handling) read its
+    // value, not a type, and so stay green.
     const withToken = (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
       const headers = new Headers(init.headers);
       headers.set('x-auth-token', ALICE.token);

@@ -82,9 +82,14 @@ export interface FakeKms {
   readonly issuedMarkers: ReadonlySet<string>;
   /** The requests for one action, in arrival order. */
   calls(action: FakeAction): RecordedRequest[];
+  /**
+   * Changes the largest page served from the next call on (undefined: no cap beyond `limit`), as
+   * KMS may between two requests; markers already issued stay valid. `reset()` restores `pageCap`.
+   */
+  setPageCap(cap: number | undefined): void;
   /** Answer the next `times` matching calls (default: every one until `reset()`) with `response`. */
   script(target: ScriptTarget, response: ScriptedResponse, times?: number): void;
-  /** Forget recorded requests and scripts; restore the initial keys and grants. Markers stay valid. */
+  /** Forget recorded requests and scripts; restore the initial keys, grants and page cap. Markers stay valid. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -111,7 +116,9 @@ export async function startFakeKms(options: FakeKmsOptions): Promise<FakeKms> {
     return entry.response;
   };
 
-  const api = createKmsApi(projectId, options, state);
+  // The API reads its options on every call, so a copy of them is the live page-cap knob.
+  const live: FakeKmsOptions = { ...options };
+  const api = createKmsApi(projectId, live, state);
 
   const send = (res: ServerResponse, reply: Reply, truncate: boolean): void => {
     const bytes = Buffer.from(reply.text, 'utf8');
@@ -186,12 +193,16 @@ export async function startFakeKms(options: FakeKmsOptions): Promise<FakeKms> {
     state,
     issuedMarkers: api.issuedMarkers,
     calls: (action) => requests.filter((r) => r.action === action),
+    setPageCap: (cap) => {
+      live.pageCap = cap;
+    },
     script: (target, response, times = Number.POSITIVE_INFINITY) => {
       scripts.push({ target, response, remaining: times });
     },
     reset: () => {
       requests.length = 0;
       scripts.length = 0;
+      live.pageCap = options.pageCap;
       state.keys.splice(0, state.keys.length, ...structuredClone(initial.keys));
       state.grants.splice(0, state.grants.length, ...structuredClone(initial.grants));
     },

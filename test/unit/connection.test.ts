@@ -4,6 +4,8 @@ import type { CursorPosition } from '../../src/relay/cursor.ts';
 import type { KmsGrant } from '../../src/kms/types.ts';
 import { CONNECTION, CURSORS, START, assemble, fixtureGrant, grantsOf, pageSource, scriptedSource } from './support/pageSource.ts';
 import type { PageCall } from './support/pageSource.ts';
+import { rejectionOf } from './support/graphqlError.ts';
+import { assembleConnection } from '../../src/relay/connection.ts';
 
 const encodeCursor = CURSORS.encode;
 const decodeCursor = CURSORS.decode;
@@ -83,6 +85,46 @@ async function walkAndResumeEverywhere(grants: readonly KmsGrant[], cap: number,
   return { walked, mismatches, badLimits };
 }
 
+/**
+ * Walks `grants` under KMS pages of `walkCap` by endCursor with `walkFirst`, keeping every edge
+ * cursor (and the start); then, with KMS pages now capped at `resumeCap`, walks from each of
+ * them to the end with `resumeFirst` (one call for `first: 0`). Returns, per starting point, the
+ * grant ids met and every page that differs from what that offset must give.
+ */
+async function resumeUnderAnotherCap(
+  grants: readonly KmsGrant[],
+  walk: { cap: number; first: number },
+  resume: { cap: number; first: number },
+  ignoreLimit: boolean,
+) {
+  const source = pageSource(grants, walk.cap, ignoreLimit);
+  const starts: CursorPosition[] = [START];
+  for (let start = START; ; ) {
+    const { result } = await assemble(source, start, walk.first);
+    starts.push(...result.edges.map((edge) => decodeCursor(edge.cursor, CONNECTION)));
+    if (!result.pageInfo.hasNextPage || result.pageInfo.endCursor === null || starts.length > grants.length + 1) break;
+    start = decodeCursor(result.pageInfo.endCursor, CONNECTION);
+  }
+  source.setCap(resume.cap);
+  const walked: string[][] = [];
+  const mismatches: unknown[] = [];
+  for (const [index, from] of starts.entries()) {
+    const ids: string[] = [];
+    for (let start = from; ; ) {
+      const run = await assemble(source, start, resume.first);
+      const got = summary(run.result);
+      const want = expectedPage(grants, index + ids.length, resume.first);
+      if (JSON.stringify(got) !== JSON.stringify(want)) mismatches.push({ from: index, at: index + ids.length, got, want });
+      ids.push(...got.ids);
+      const end = run.result.pageInfo.endCursor;
+      if (resume.first === 0 || !run.result.pageInfo.hasNextPage || end === null || ids.length > grants.length) break;
+      start = decodeCursor(end, CONNECTION);
+    }
+    walked.push(ids);
+  }
+  return { starts: starts.length, walked, mismatches };
+}
+
 describe('relay/connection', () => {
   describe('whole results', () => {
     it('assembles the first two of three grants over pages of two, then the last one from the end cursor', async () => {
@@ -144,6 +186,105 @@ describe('relay/connection', () => {
   describe('paging from every edge cursor (an upstream with its own page size, ignoring limit)', () => {
     it.for(MATRIX)('$name: yields every grant once, in order, and resumes exactly after each edge', async ({ grants, cap, first }) => {
       expect(await walkAndResumeEverywhere(grants, cap, first, true)).toEqual({ walked: idsOf(grants), mismatches: [], badLimits: [] });
+    });
+  });
+
+  describe('resuming after KMS page sizes change (the skip carries over to the following pages)', () => {
+    const WALKS = [
+      { cap: 7, first: 1000 },
+      { cap: 7, first: 3 },
+      { cap: 3, first: 1000 },
+    ] as const;
+    const RESUME_CAPS = [3, 1, 7, 1000] as const;
+    const RESUME_FIRSTS = [0, 1, 4, 1000] as const;
+    const CASES = [false, true].flatMap((ignoreLimit) =>
+      WALKS.flatMap((walk) =>
+        RESUME_CAPS.filter((cap) => cap !== walk.cap).flatMap((cap) =>
+          RESUME_FIRSTS.map((first): [string, { walk: typeof walk; resume: { cap: number; first: number }; ignoreLimit: boolean }] => [
+            `walked by ${walk.first} over pages of ${walk.cap}, resumed by ${first} over pages of ${cap}${ignoreLimit ? ', KMS ignoring limit' : ''}`,
+            { walk, resume: { cap, first }, ignoreLimit },
+          ]),
+        ),
+      ),
+    );
+
+    it.for(CASES)('%s: every cursor gives exactly the grants after its edge', async ([, { walk, resume, ignoreLimit }]) => {
+      const grants = TWENTY_FIVE_GRANTS;
+      const all = idsOf(grants);
+      expect(await resumeUnderAnotherCap(grants, walk, resume, ignoreLimit)).toEqual({
+        starts: grants.length + 1,
+        // From the start and after each of the 25 edges: every grant after that point, in order.
+        walked: Array.from({ length: grants.length + 1 }, (_, offset) => (resume.first === 0 ? [] : all.slice(offset))),
+        mismatches: [],
+      });
+    });
+
+    it('resumes after the 6th edge of pages of 7 with the 7th to 10th grants once KMS pages are capped at 3', async () => {
+      const source = pageSource(TWENTY_FIVE_GRANTS, 7);
+      const walk = await assemble(source, START, 25);
+      const afterSixth = decodeCursor(walk.result.edges[5]?.cursor ?? '', CONNECTION);
+      source.setCap(3);
+      const resumed = await assemble(source, afterSixth, 4);
+      expect({
+        afterSixth,
+        ids: ids(resumed.result),
+        hasNextPage: resumed.result.pageInfo.hasNextPage,
+        calls: resumed.calls.map((call) => ({ marker: call.marker, limit: call.limit, grants: call.page.grants.length })),
+      }).toEqual({
+        afterSixth: { connection: CONNECTION, marker: '', skip: 6 },
+        ids: idsOf(TWENTY_FIVE_GRANTS.slice(6, 10)),
+        hasNextPage: true,
+        // 6 to skip: 3 on the first page, 3 on the second; then the 4 wanted, over two pages.
+        calls: [
+          { marker: '', limit: 10, grants: 3 },
+          { marker: expectedMarkers(afterSixth, resumed.calls)[1], limit: 7, grants: 3 },
+          { marker: expectedMarkers(afterSixth, resumed.calls)[2], limit: 4, grants: 3 },
+          { marker: expectedMarkers(afterSixth, resumed.calls)[3], limit: 1, grants: 1 },
+        ],
+      });
+    });
+
+    it('still makes one KMS call per resume when the page size has not changed (or has grown)', async () => {
+      const source = pageSource(TWENTY_FIVE_GRANTS, 7);
+      const walk = await assemble(source, START, 25);
+      const cursors = walk.result.edges.map((edge) => decodeCursor(edge.cursor, CONNECTION));
+      const callsPerResume: number[] = [];
+      for (const cap of [7, 1000]) {
+        source.setCap(cap);
+        for (const cursor of cursors) callsPerResume.push((await assemble(source, cursor, 1)).calls.length);
+      }
+      expect(callsPerResume).toEqual(cursors.flatMap(() => [1]).concat(cursors.flatMap(() => [1])));
+    });
+
+    it('ends the connection (no edges, hasNextPage false) when KMS says nothing remains past a page shorter than the skip', async () => {
+      const source = scriptedSource(() => ({ grants: [fixtureGrant(0), fixtureGrant(1)], next_marker: '', truncated: 'false', total: 2 }));
+      const runs = [];
+      for (const first of [0, 1, 20]) runs.push(await assemble(source, { connection: CONNECTION, marker: 'm', skip: 5 }, first));
+      expect(runs.map((run) => ({ result: run.result, markers: run.calls.map((call) => call.marker) }))).toEqual(
+        [0, 1, 20].map(() => ({
+          result: { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null }, totalCount: 2 },
+          markers: ['m'],
+        })),
+      );
+    });
+
+    describe('a misbehaving upstream while carrying the skip over', () => {
+      const UPSTREAM_ERROR = { isGraphQLError: true, message: expect.any(String), extensions: { code: 'UPSTREAM_ERROR' } };
+      const SKIP_SIX: CursorPosition = { connection: CONNECTION, marker: '', skip: 6 };
+
+      it('fails with UPSTREAM_ERROR when next_marker stops changing, instead of looping', async () => {
+        const source = scriptedSource(() => ({ grants: [fixtureGrant(0)], next_marker: 'stuck', truncated: 'true', total: 100 }));
+        expect([await rejectionOf(assembleConnection(SKIP_SIX, 10, source.fetchPage, CURSORS)), source.calls.map((call) => call.marker)]).toEqual([
+          UPSTREAM_ERROR,
+          ['', 'stuck'],
+        ]);
+      });
+
+      it.for([0, 1, 1000])('fails with UPSTREAM_ERROR on endless empty truncated pages with fresh markers (first %i), after a bounded number of calls', async (first) => {
+        const source = scriptedSource((call) => ({ grants: [], next_marker: `m${call + 1}`, truncated: 'true', total: 100 }));
+        const error = await rejectionOf(assembleConnection(SKIP_SIX, first, source.fetchPage, CURSORS));
+        expect([error, source.calls.length <= SKIP_SIX.skip + first + 3]).toEqual([UPSTREAM_ERROR, true]);
+      });
     });
   });
 

@@ -23,6 +23,7 @@ export function registerKmsRoutes(app: FastifyInstance, deps: EmulatorDeps): voi
     const handler = Object.hasOwn(KMS_ACTIONS, action) ? KMS_ACTIONS[action] : undefined;
     if (handler === undefined) throw errors.noSuchApi();
     if (request.method !== 'POST') throw errors.methodNotAllowed(request.method);
+    deps.requests.push({ action, headers: request.headers, body: jsonObjectOrUndefined(request.body) });
     const rule = deps.faults.take(action);
     if (rule !== undefined && (await injectFault(rule, reply, request.id))) return reply;
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
@@ -35,4 +36,13 @@ export function registerKmsRoutes(app: FastifyInstance, deps: EmulatorDeps): voi
     checkSequence(body);
     return (await handler({ caller, body, deps })) ?? {};
   });
+}
+
+function jsonObjectOrUndefined(raw: unknown): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.isBuffer(raw) ? raw.toString('utf8') : '');
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -9,6 +9,10 @@ const META_FIELDS = new Set(['__typename', '__schema', '__type']);
 /** What a caller without a token is told, here and by the context's loaders. */
 export const NO_TOKEN_MESSAGE = 'Send your KMS token as `X-Auth-Token: <token>` or `Authorization: Bearer <token>`';
 
+/** What a caller is told when its token headers are refused (see `requestToken` in ../auth.ts). */
+export const ONE_TOKEN_MESSAGE =
+  'Send one KMS token in one header: more than one `X-Auth-Token` (or `Authorization`) header, or a token with a comma, is refused';
+
 /** A root field of an operation: its response key (alias or name) and its schema name. */
 export interface RootField {
   key: string;
@@ -29,10 +33,11 @@ export function kmsRootFields(document: DocumentNode, operationName: string | nu
 }
 
 /**
- * Without a token, an operation with a non-null KMS root field (`grants`, `retirableGrants`,
- * `revokeGrant`) is answered before execution: `data: null` (as null propagation would make it)
- * and one UNAUTHENTICATED error per KMS field, where execution would report only the first
- * (contract: "on each field that needs KMS"); no KMS call. Anything else executes: `node` alone
+ * Without a token (none sent, or its token headers refused), an operation with a non-null KMS
+ * root field (`grants`, `retirableGrants`, `revokeGrant`) is answered before execution: `data:
+ * null` (as null propagation would make it) and one UNAUTHENTICATED error per KMS field, with the
+ * context's `noTokenMessage`, where execution would report only the first (contract: "on each
+ * field that needs KMS"); no KMS call. Anything else executes: `node` alone
  * resolves to null with its error, `{ __typename }` and introspection answer.
  */
 export function useTokenRequired(): Plugin<GatewayContext> {
@@ -49,7 +54,7 @@ export function useTokenRequired(): Plugin<GatewayContext> {
       setResultAndStopExecution({
         data: null,
         errors: fields.map((field) =>
-          gatewayError('UNAUTHENTICATED', NO_TOKEN_MESSAGE, { path: [field.key] }),
+          gatewayError('UNAUTHENTICATED', args.contextValue.noTokenMessage, { path: [field.key] }),
         ),
       });
     },

@@ -45,14 +45,22 @@ export interface PageSource {
   calls: PageCall[];
 }
 
+/** A {@link pageSource}: its page size can change between calls, as KMS's can between requests. */
+export interface CappedPageSource extends PageSource {
+  /** Serves pages of at most `cap` grants from the next call on; markers issued so far stay valid. */
+  setCap(cap: number): void;
+}
+
 /**
  * An in-memory KMS list-grants over `grants`: pages of min(limit, cap, remaining) grants (or
  * min(cap, remaining) when `ignoreLimit`, like a KMS with its own page size), `truncated` "true"
  * exactly when more remain, `next_marker` "" on the last page. Markers are opaque, non-numeric and
  * full of JSON metacharacters; an unknown marker or a limit outside 1..1000 is refused, as KMS does.
+ * A marker names an offset, whatever the page size it was issued under (see `setCap`).
  */
-export function pageSource(grants: readonly KmsGrant[], cap: number, ignoreLimit = false): PageSource {
+export function pageSource(grants: readonly KmsGrant[], initialCap: number, ignoreLimit = false): CappedPageSource {
   const calls: PageCall[] = [];
+  let cap = initialCap;
   const offsets = new Map<string, number>([['', 0]]);
   const markerAt = (offset: number): string => {
     const marker = `pg"${(offset * 7919).toString(36)}\\~${String.fromCharCode(97 + (offset % 26))}`;
@@ -75,7 +83,13 @@ export function pageSource(grants: readonly KmsGrant[], cap: number, ignoreLimit
     calls.push({ marker, limit, page });
     return page;
   };
-  return { fetchPage, calls };
+  return {
+    fetchPage,
+    calls,
+    setCap: (next) => {
+      cap = next;
+    },
+  };
 }
 
 /** An upstream that answers every call with `answer(callIndex)`, recording the calls. */
