@@ -3,6 +3,7 @@
  */
 import type { TokenCodec } from './auth/tokens.ts';
 import type { FaultController } from './faults.ts';
+import type { MarkerBook, MarkerStyle } from './markers.ts';
 import type { Caller } from './state.ts';
 import type { Store } from './store.ts';
 import type { Body } from './validation.ts';
@@ -16,8 +17,20 @@ export interface ReceivedRequest {
   body: Record<string, unknown> | undefined;
 }
 
+/** Behaviour switches of one emulator instance, changeable while it runs. */
+export interface EmulatorSettings {
+  /** Largest page served, whatever `limit` asks for (KMS may cap or change its page size). */
+  pageCap: number | undefined;
+  /** KMS's decimal offsets, or opaque listing-bound tokens (markers.ts). */
+  markers: MarkerStyle;
+  /** Reads answered from a cache of serialised answers until the next change (the benchmark's upstream). */
+  answerCache: boolean;
+}
+
 /** The services of one emulator instance. */
 export interface EmulatorDeps {
+  settings: EmulatorSettings;
+  markers: MarkerBook;
   /** Every KMS request received, oldest first (tests assert what KMS was sent). */
   requests: ReceivedRequest[];
   store: Store;

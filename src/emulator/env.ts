@@ -1,38 +1,42 @@
 /**
- * The standalone emulator's environment (`npm run emulator`): KMS_EMULATOR_PORT (default 4010),
- * KMS_EMULATOR_HOST (default 127.0.0.1), KMS_EMULATOR_SEED (demo | empty | file), KMS_EMULATOR_STATE (file).
+ * The standalone emulator's environment (`npm run emulator`), read with envalid like the
+ * gateway's: every bad variable is named, and nothing exits here.
  */
+import { cleanEnv, EnvError, host, makeExactValidator } from 'envalid';
+import { flag, integer, oneOf, throwEnvErrors } from '../envValidators.ts';
 import type { EmulatorOptions } from './index.ts';
 
-/** A bad environment variable; the message names it and the rule. */
-export class EnvError extends Error {
-  override name = 'EnvError';
-}
+export { EnvError } from 'envalid';
 
 /** Default port of the standalone emulator (contract.md). */
 export const DEFAULT_EMULATOR_PORT = 4010;
 
-function nonEmpty(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const value = env[name];
-  if (value === undefined) return undefined;
-  if (value.trim() === '') throw new EnvError(`${name} must not be empty when set`);
-  return value;
-}
+/** A non-empty string (envalid's `str` accepts ""). */
+const text = makeExactValidator<string>((input) => {
+  if (input.trim() === '') throw new EnvError('must not be empty when set');
+  return input;
+});
 
-/** Options for startEmulator from `env`; throws EnvError naming the first bad variable. */
+/** Options for startEmulator from `env`; throws EnvError naming every bad variable. */
 export function readEmulatorEnv(env: NodeJS.ProcessEnv): EmulatorOptions {
-  const portText = nonEmpty(env, 'KMS_EMULATOR_PORT');
-  let port = DEFAULT_EMULATOR_PORT;
-  if (portText !== undefined) {
-    port = /^[0-9]{1,5}$/.test(portText) ? Number(portText) : NaN;
-    if (!(port >= 0 && port <= 65535)) {
-      throw new EnvError(`KMS_EMULATOR_PORT must be an integer from 0 to 65535, got ${JSON.stringify(portText)}`);
-    }
-  }
-  const options: EmulatorOptions = { port, host: nonEmpty(env, 'KMS_EMULATOR_HOST') ?? '127.0.0.1' };
-  const seed = nonEmpty(env, 'KMS_EMULATOR_SEED');
-  if (seed !== undefined) options.seed = seed;
-  const statePath = nonEmpty(env, 'KMS_EMULATOR_STATE');
-  if (statePath !== undefined) options.statePath = statePath;
+  const e = cleanEnv(
+    env,
+    {
+      KMS_EMULATOR_PORT: integer(0, 65535)({ default: DEFAULT_EMULATOR_PORT }),
+      KMS_EMULATOR_HOST: host({ default: '127.0.0.1' }),
+      KMS_EMULATOR_SEED: text({ default: undefined }),
+      KMS_EMULATOR_STATE: text({ default: undefined }),
+      KMS_EMULATOR_PAGE_CAP: integer(1, 1000)({ default: undefined }),
+      KMS_EMULATOR_MARKERS: oneOf(['offset', 'opaque'] as const)({ default: 'offset' }),
+      KMS_EMULATOR_ANSWER_CACHE: flag({ default: false }),
+    },
+    { reporter: throwEnvErrors },
+  );
+  const options: EmulatorOptions = { port: e.KMS_EMULATOR_PORT, host: e.KMS_EMULATOR_HOST };
+  if (e.KMS_EMULATOR_SEED !== undefined) options.seed = e.KMS_EMULATOR_SEED;
+  if (e.KMS_EMULATOR_STATE !== undefined) options.statePath = e.KMS_EMULATOR_STATE;
+  if (e.KMS_EMULATOR_PAGE_CAP !== undefined) options.pageCap = e.KMS_EMULATOR_PAGE_CAP;
+  if (e.KMS_EMULATOR_MARKERS !== 'offset') options.markers = e.KMS_EMULATOR_MARKERS;
+  if (e.KMS_EMULATOR_ANSWER_CACHE) options.answerCache = true;
   return options;
 }

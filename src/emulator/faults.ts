@@ -31,6 +31,8 @@ export type FaultEffect =
 export interface FaultRule {
   /** A KMS action (`list-grants`, `revoke-grant`, ...), `iam` for POST /v3/auth/tokens, or `*` for all of them. */
   action: string;
+  /** Only requests whose body names this `key_id` (absent: any request of the action). */
+  keyId?: string;
   /** Apply to the next N matching requests only; absent = until cleared. */
   times?: number;
   /** Delay before answering (or before the effect), 0..60000 ms. */
@@ -119,6 +121,8 @@ export function parseFaultRule(value: unknown): FaultRule {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('a fault rule must be a JSON object');
   const o = value as Obj;
   const rule: FaultRule = { action: requiredText(o, 'action') };
+  const keyId = text(o, 'keyId');
+  if (keyId !== undefined) rule.keyId = keyId;
   const times = int(o, 'times', 1, 1_000_000);
   if (times !== undefined) rule.times = times;
   const latencyMs = int(o, 'latencyMs', 0, MAX_LATENCY_MS);
@@ -129,20 +133,23 @@ export function parseFaultRule(value: unknown): FaultRule {
   return rule;
 }
 
-/** The active rules: at most one per action; a rule for the action wins over `*`. */
+/**
+ * The active rules: at most one per (action, keyId). A request obeys the most specific rule that
+ * matches it: its action and key, then its action, then `*`.
+ */
 export class FaultController {
   readonly #rules = new Map<string, FaultRule>();
 
-  /** Adds `rule`, replacing any rule for the same action. Throws on an invalid rule. */
+  /** Adds `rule`, replacing any rule for the same action and key. Throws on an invalid rule. */
   set(rule: FaultRule): void {
     const checked = parseFaultRule(rule);
-    this.#rules.set(checked.action, checked);
+    this.#rules.set(ruleKey(checked.action, checked.keyId), checked);
   }
 
-  /** Removes every rule, or only the one for `action`. */
+  /** Removes every rule, or only those for `action` (any key). */
   clear(action?: string): void {
     if (action === undefined) this.#rules.clear();
-    else this.#rules.delete(action);
+    else for (const [key, rule] of this.#rules) if (rule.action === action) this.#rules.delete(key);
   }
 
   /** The active rules (with `times` counting down). */
@@ -151,15 +158,19 @@ export class FaultController {
   }
 
   /** The rule this request must obey, or undefined; counts the request against the rule's `times`. */
-  take(action: string): FaultRule | undefined {
-    const key = this.#rules.has(action) ? action : this.#rules.has('*') ? '*' : undefined;
-    if (key === undefined) return undefined;
-    const rule = this.#rules.get(key);
-    if (rule === undefined) return undefined;
+  take(action: string, keyId?: string): FaultRule | undefined {
+    const candidates = [...(keyId === undefined ? [] : [ruleKey(action, keyId)]), ruleKey(action, undefined), ruleKey('*', undefined)];
+    const key = candidates.find((k) => this.#rules.has(k));
+    const rule = key === undefined ? undefined : this.#rules.get(key);
+    if (key === undefined || rule === undefined) return undefined;
     if (rule.times !== undefined) {
       if (rule.times <= 1) this.#rules.delete(key);
       else this.#rules.set(key, { ...rule, times: rule.times - 1 });
     }
     return rule;
   }
+}
+
+function ruleKey(action: string, keyId: string | undefined): string {
+  return keyId === undefined ? action : `${action}\u0000${keyId}`;
 }

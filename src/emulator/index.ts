@@ -11,14 +11,16 @@ import { issueToken, TOKEN_TTL_MS } from './iam.ts';
 import { accountsState, demoState } from './seed.ts';
 import { buildServer } from './server.ts';
 import { parseState } from './state-file.ts';
-import type { ReceivedRequest } from './context.ts';
+import type { EmulatorSettings, ReceivedRequest } from './context.ts';
+import { MarkerBook, type MarkerStyle } from './markers.ts';
 import type { State } from './state.ts';
 import { defaultProjectOf, findDomain, findProject } from './state.ts';
 import { Store } from './store.ts';
 
 export { DEMO } from './seed.ts';
 export type { FaultRule, FaultEffect } from './faults.ts';
-export type { ReceivedRequest } from './context.ts';
+export type { EmulatorSettings, ReceivedRequest } from './context.ts';
+export type { MarkerStyle } from './markers.ts';
 export { FaultController } from './faults.ts';
 
 /** How to start the emulator; every field is optional. */
@@ -37,6 +39,12 @@ export interface EmulatorOptions {
   now?: () => number;
   /** fastify's request log. Default off. */
   logger?: boolean;
+  /** Largest page served whatever `limit` asks (KMS may cap its pages). Default: none. */
+  pageCap?: number;
+  /** `offset` (KMS's decimal offsets, the default) or `opaque` (random tokens bound to their listing). */
+  markers?: MarkerStyle;
+  /** Answer list reads from a cache of serialised answers until the next change (benchmark upstream). Default off. */
+  answerCache?: boolean;
 }
 
 /** A user of the loaded data, with what a client needs to call as them. */
@@ -66,8 +74,12 @@ export interface RunningEmulator {
   projectId: string;
   demo: DemoInfo;
   faults: FaultController;
-  /** Every KMS request received since start (or the last `requests.length = 0`), oldest first. */
+  /** Every KMS request received since start (or the last reset), oldest first. */
   requests: ReceivedRequest[];
+  /** Page cap, marker style and answer cache, changeable at any time (issued markers stay valid). */
+  settings: EmulatorSettings;
+  /** Back to how it started: the initial data and settings, no fault rules, no recorded requests (issued markers stay valid). */
+  reset(): Promise<void>;
   /**
    * An `X-Auth-Token` for the user named `userName` (first match), scoped to `projectId` (default:
    * the first project of the user's account; any id is accepted, to test KMS.0321), valid `ttlMs`
@@ -104,7 +116,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const codec = new TokenCodec(store.state.tokenSecret);
   const faults = new FaultController();
   const requests: ReceivedRequest[] = [];
-  const app = buildServer({ store, codec, faults, requests, now, grantsPerKey }, { logger: options.logger ?? false });
+  const initialSettings: EmulatorSettings = {
+    pageCap: options.pageCap,
+    markers: options.markers ?? 'offset',
+    answerCache: options.answerCache ?? false,
+  };
+  const settings = { ...initialSettings };
+  const markers = new MarkerBook(() => settings.markers);
+  const initialState = structuredClone(store.state);
+  const app = buildServer({ store, codec, faults, requests, settings, markers, now, grantsPerKey }, { logger: options.logger ?? false });
   const host = options.host ?? '127.0.0.1';
   await app.listen({ host, port: options.port ?? 0 });
   const address = app.server.address();
@@ -144,6 +164,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     demo,
     faults,
     requests,
+    settings,
+    reset: async () => {
+      faults.clear();
+      requests.length = 0;
+      Object.assign(settings, initialSettings);
+      await store.replace(structuredClone(initialState));
+    },
     issueToken: tokenFor,
     close: () => app.close(),
   };

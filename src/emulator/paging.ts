@@ -4,6 +4,7 @@
  * must treat it as opaque: only send back a `next_marker` they were given.
  */
 import { KMS_MAX_LIMIT } from '../kms/types.ts';
+import type { EmulatorDeps } from './context.ts';
 import { errors } from './errors.ts';
 
 const DECIMAL = /^[0-9]+$/;
@@ -56,4 +57,10 @@ export function slicePage<T>(all: readonly T[], limit: number, offset: number): 
   const end = offset + items.length;
   const more = end < all.length;
   return { items, next_marker: more ? String(end) : '', truncated: more ? 'true' : 'false', total: all.length };
+}
+
+/** `input` with its `limit` lowered to the emulator's page cap, when one is set. */
+export function capped<T extends { limit: number }>(input: T, deps: Pick<EmulatorDeps, 'settings'>): T {
+  const cap = deps.settings.pageCap;
+  return cap === undefined || cap >= input.limit ? input : { ...input, limit: cap };
 }

@@ -60,6 +60,7 @@ export class Store {
   #state: State;
   readonly #path: string | undefined;
   #tail: Promise<unknown> = Promise.resolve();
+  #version = 0;
 
   private constructor(state: State, path: string | undefined) {
     this.#state = state;
@@ -84,6 +85,16 @@ export class Store {
     return this.#state;
   }
 
+  /** Goes up by one with every committed change: an answer computed at one version is stale at the next. */
+  get version(): number {
+    return this.#version;
+  }
+
+  /** Replaces the whole state (after every earlier update), on disk first when there is a file. */
+  replace(state: State): Promise<void> {
+    return this.update(() => ({ state, result: undefined }));
+  }
+
   /**
    * Runs `change` on the latest committed state after every earlier update has finished, saves
    * its result, then commits it in memory and resolves with the result. A thrown error (a
@@ -100,6 +111,7 @@ export class Store {
         }
       }
       this.#state = next.state;
+      this.#version += 1;
       return next.result;
     };
     const result = this.#tail.then(run);

@@ -39,11 +39,23 @@ describe('emulator main', () => {
       });
     });
 
+    it('reads the stand-in switches: page cap, marker style, answer cache', () => {
+      expect(readEmulatorEnv({ KMS_EMULATOR_PAGE_CAP: '7', KMS_EMULATOR_MARKERS: 'opaque', KMS_EMULATOR_ANSWER_CACHE: 'true' })).toEqual({
+        port: 4010,
+        host: '127.0.0.1',
+        pageCap: 7,
+        markers: 'opaque',
+        answerCache: true,
+      });
+    });
+
     it.each([
-      [{ KMS_EMULATOR_PORT: 'http' }, 'KMS_EMULATOR_PORT must be an integer from 0 to 65535, got "http"'],
-      [{ KMS_EMULATOR_PORT: '70000' }, 'KMS_EMULATOR_PORT must be an integer from 0 to 65535, got "70000"'],
-      [{ KMS_EMULATOR_HOST: ' ' }, 'KMS_EMULATOR_HOST must not be empty when set'],
-      [{ KMS_EMULATOR_STATE: '' }, 'KMS_EMULATOR_STATE must not be empty when set'],
+      [{ KMS_EMULATOR_PORT: 'http' }, 'KMS_EMULATOR_PORT: must be an integer from 0 to 65535, got "http"'],
+      [{ KMS_EMULATOR_PORT: '70000' }, 'KMS_EMULATOR_PORT: must be an integer from 0 to 65535, got "70000"'],
+      [{ KMS_EMULATOR_STATE: '' }, 'KMS_EMULATOR_STATE: must not be empty when set'],
+      [{ KMS_EMULATOR_PAGE_CAP: '0' }, 'KMS_EMULATOR_PAGE_CAP: must be an integer from 1 to 1000, got "0"'],
+      [{ KMS_EMULATOR_MARKERS: 'base64' }, 'KMS_EMULATOR_MARKERS: must be one of offset, opaque, got "base64"'],
+      [{ KMS_EMULATOR_ANSWER_CACHE: 'yes' }, 'KMS_EMULATOR_ANSWER_CACHE: must be true or false (or 1 or 0), got "yes"'],
     ])('rejects %j, naming the variable', (env, message) => {
       expect(() => readEmulatorEnv(env)).toThrow(new EnvError(message));
     });
@@ -75,7 +87,7 @@ describe('emulator main', () => {
       const run = runMain({ KMS_EMULATOR_PORT: 'abc' });
       children.push(run);
       expect(await run.exited).toBe(1);
-      expect(run.err()).toContain('KMS_EMULATOR_PORT must be an integer');
+      expect(run.err()).toContain('KMS_EMULATOR_PORT: must be an integer');
     });
   });
 });

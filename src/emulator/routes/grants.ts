@@ -3,6 +3,7 @@
  * through the store, so they are serialised and on disk before the 200.
  */
 import type { ActionHandler } from '../context.ts';
+import { capped } from '../paging.ts';
 import { createGrant, listGrants, listRetirableGrants, retireGrant, revokeGrant } from '../grant-ops.ts';
 import { newGrantId } from '../ids.ts';
 import { parseCreateGrant, parseGrantRef, parseListGrants, parsePaging } from '../validation.ts';
@@ -23,6 +24,6 @@ export const grantActions: Readonly<Record<string, ActionHandler>> = {
     const ref = parseGrantRef(body);
     return deps.store.update((s) => retireGrant(s, caller, ref));
   },
-  'list-grants': ({ caller, body, deps }) => listGrants(deps.store.state, caller, parseListGrants(body)),
-  'list-retirable-grants': ({ caller, body, deps }) => listRetirableGrants(deps.store.state, caller, parsePaging(body)),
+  'list-grants': ({ caller, body, deps }) => listGrants(deps.store.state, caller, capped(parseListGrants(body), deps)),
+  'list-retirable-grants': ({ caller, body, deps }) => listRetirableGrants(deps.store.state, caller, capped(parsePaging(body), deps)),
 };

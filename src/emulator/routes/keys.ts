@@ -2,6 +2,7 @@
  * The key actions (kms-api.md §5): create-key, describe-key, list-keys.
  */
 import type { ActionHandler } from '../context.ts';
+import { capped } from '../paging.ts';
 import { newKeyId } from '../ids.ts';
 import { createKey, describeKey, listKeys } from '../key-ops.ts';
 import { parseCreateKey, parseDescribeKey, parseListKeys } from '../key-validation.ts';
@@ -13,5 +14,5 @@ export const keyActions: Readonly<Record<string, ActionHandler>> = {
     return deps.store.update((s) => createKey(s, caller, input, { now: deps.now(), keyId: newKeyId() }));
   },
   'describe-key': ({ caller, body, deps }) => describeKey(deps.store.state, caller, parseDescribeKey(body)),
-  'list-keys': ({ caller, body, deps }) => listKeys(deps.store.state, caller, parseListKeys(body)),
+  'list-keys': ({ caller, body, deps }) => listKeys(deps.store.state, caller, capped(parseListKeys(body), deps)),
 };

@@ -18,13 +18,16 @@ export const KMS_ACTIONS: Readonly<Record<string, ActionHandler>> = { ...grantAc
 
 /** Registers the KMS route on `app`. */
 export function registerKmsRoutes(app: FastifyInstance, deps: EmulatorDeps): void {
+  const answers = new Map<string, { version: number; text: string }>();
   app.all<{ Params: { projectId: string; action: string } }>('/v1.0/:projectId/kms/:action', async (request, reply) => {
     const { projectId, action } = request.params;
     const handler = Object.hasOwn(KMS_ACTIONS, action) ? KMS_ACTIONS[action] : undefined;
     if (handler === undefined) throw errors.noSuchApi();
     if (request.method !== 'POST') throw errors.methodNotAllowed(request.method);
-    deps.requests.push({ action, headers: request.headers, body: jsonObjectOrUndefined(request.body) });
-    const rule = deps.faults.take(action);
+    const json = jsonObjectOrUndefined(request.body);
+    deps.requests.push({ action, headers: request.headers, body: json });
+    const keyId = json?.['key_id'];
+    const rule = deps.faults.take(action, typeof keyId === 'string' ? keyId : undefined);
     if (rule !== undefined && (await injectFault(rule, reply, request.id))) return reply;
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const caller = authenticate(
@@ -32,11 +35,24 @@ export function registerKmsRoutes(app: FastifyInstance, deps: EmulatorDeps): voi
       projectId,
       { state: deps.store.state, codec: deps.codec, now: deps.now() },
     );
-    const body = parseJsonObject(raw);
-    checkSequence(body);
-    return (await handler({ caller, body, deps })) ?? {};
+    const received = parseJsonObject(raw);
+    checkSequence(received);
+    if (!LISTS.has(action)) return (await handler({ caller, body: received, deps })) ?? {};
+    // Lists: markers translated both ways (markers.ts), and answers cached when asked to.
+    const scope = `${action}:${caller.user.id}:${String(received['key_id'] ?? '')}:${String(received['key_state'] ?? '')}`;
+    const body = { ...received, marker: deps.markers.resolve(scope, received['marker']) };
+    const cacheKey = deps.settings.answerCache ? `${caller.projectId}|${scope}|${JSON.stringify({ ...body, sequence: undefined })}` : undefined;
+    const cached = cacheKey === undefined ? undefined : answers.get(cacheKey);
+    if (cached !== undefined && cached.version === deps.store.version) return reply.type('application/json').send(cached.text);
+    const page = (await handler({ caller, body, deps })) as { next_marker: string };
+    const text = JSON.stringify({ ...page, next_marker: deps.markers.issue(scope, page.next_marker) });
+    if (cacheKey !== undefined) answers.set(cacheKey, { version: deps.store.version, text });
+    return reply.type('application/json').send(text);
   });
 }
+
+/** The paged list actions. */
+const LISTS = new Set(['list-grants', 'list-retirable-grants', 'list-keys']);
 
 function jsonObjectOrUndefined(raw: unknown): Record<string, unknown> | undefined {
   try {
