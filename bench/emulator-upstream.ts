@@ -1,20 +1,30 @@
 /**
- * Child process: the project's KMS emulator as the upstream, counted and delayed like the lean
- * one (see instrument.ts). Seeded `empty` (the demo accounts only), then filled through its own
- * KMS API as alice: 5 keys of 100 grants, every 10th retirable by alice, so alice's retirable
- * list is 50 grants over 5 keys, exactly as on the lean upstream. On `{type:'prepare', id, n}`
- * it creates n revocable grants (for W5) and answers `{type:'prepared', id, grants}`.
+ * Child process: the benchmark's KMS, the project's emulator in its benchmark mode
+ * (`startEmulator({ seed: 'empty', answerCache: true })`: list answers are serialised once and
+ * served from a cache until the data changes), counted and delayed by instrument.ts. Filled
+ * through its own KMS API as the demo user alice: 5 keys of 100 grants, every 10th retirable by
+ * alice, so alice's retirable list is 50 grants over the 5 keys. The systems send alice's demo
+ * token. On `{type:'prepare', id, n}` it creates n revocable grants (for W5, each revoked once)
+ * and answers `{type:'prepared', id, grants}`. Env: BENCH_LATENCY_MS (default 0; the parent
+ * changes it between runs over IPC).
  */
 import { instrumentHttpServers, serveParent, type UpstreamInfo } from './instrument.ts';
 import { startEmulator } from '../src/emulator/index.ts';
 
 const instrument = instrumentHttpServers(0);
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? '0');
-const emulator = await startEmulator({ port: 0, seed: 'empty' });
+const emulator = await startEmulator({ port: 0, seed: 'empty', answerCache: true });
 const alice = emulator.demo.alice;
 if (alice === undefined) throw new Error('emulator: no user alice in the empty seed');
+const bob = emulator.demo.bob;
+if (bob === undefined) throw new Error('emulator: no user bob in the empty seed');
 const base = `${emulator.url}/v1.0/${alice.projectId}/kms/`;
 const OPS = [['encrypt-data', 'decrypt-data'], ['describe-key'], ['encrypt-datakey', 'decrypt-datakey', 'describe-key']];
+
+// The emulator records every request it receives (for tests); here that log would only grow.
+setInterval(() => {
+  emulator.requests.length = 0;
+}, 1000).unref();
 
 async function call<T>(action: string, body: object): Promise<T> {
   const res = await fetch(base + action, {
@@ -36,7 +46,7 @@ async function keyWithGrants(n: number, retiringEvery: number): Promise<{ keyId:
   for (let i = 0; i < n; i++) {
     const body: Record<string, unknown> = {
       key_id: keyId,
-      grantee_principal: emulator.demo.bob?.userId ?? '',
+      grantee_principal: bob?.userId ?? '',
       operations: OPS[i % OPS.length],
       name: `bench-grant-${i}`,
     };
@@ -46,8 +56,7 @@ async function keyWithGrants(n: number, retiringEvery: number): Promise<{ keyId:
   return { keyId, grantIds };
 }
 
-const keys: string[] = [];
-for (let k = 0; k < 5; k++) keys.push((await keyWithGrants(100, 10)).keyId);
+const keys = (await Promise.all(Array.from({ length: 5 }, () => keyWithGrants(100, 10)))).map((k) => k.keyId);
 const retirable = await call<{ grants: Array<{ key_id: string }> }>('list-retirable-grants', { limit: '50' });
 
 // Latency applies to the measured traffic only, not to the set-up above.
@@ -57,7 +66,6 @@ const info: UpstreamInfo = {
   projectId: alice.projectId,
   token: alice.token,
   keys,
-  revocable: [],
   retirable: { grants: retirable.grants.length, keys: new Set(retirable.grants.map((g) => g.key_id)).size },
 };
 serveParent(info, instrument);
@@ -65,12 +73,13 @@ serveParent(info, instrument);
 process.on('message', (message: { type: string; id?: number; n?: number }) => {
   if (message.type !== 'prepare') return;
   void (async () => {
+    const latency = instrument.latency();
     instrument.setLatency(0);
     const grants: Array<{ keyId: string; grantId: string }> = [];
     const perKey = 100;
     const jobs = Array.from({ length: Math.ceil((message.n ?? 0) / perKey) }, () => keyWithGrants(perKey, 0));
     for (const { keyId, grantIds } of await Promise.all(jobs)) for (const grantId of grantIds) grants.push({ keyId, grantId });
-    instrument.setLatency(latencyMs);
+    instrument.setLatency(latency);
     process.send?.({ type: 'prepared', id: message.id, grants });
   })();
 });

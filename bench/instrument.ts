@@ -1,33 +1,34 @@
 /**
- * Shared by both upstream child processes: counts every HTTP request the process's servers
- * receive (per KMS action) and optionally delays each one by a fixed artificial latency, by
- * wrapping `http.Server.prototype.emit('request')`. So the emulator needs no change to be
- * measured, and the lean upstream is measured the same way. The parent reads the counters over IPC.
+ * Used by the upstream child process (emulator-upstream.ts): counts every HTTP request the
+ * process's servers receive (per KMS action) and optionally delays each one by a fixed artificial
+ * latency, by wrapping `http.Server.prototype.emit('request')`, so the emulator needs no change
+ * to be measured. The parent reads the counters and sets the latency over IPC.
  */
 import http, { type IncomingMessage } from 'node:http';
 
 export interface UpstreamInfo {
   url: string;
   projectId: string;
-  /** Token the gateway forwards (the lean upstream accepts any). */
+  /** The demo token every system forwards as X-Auth-Token. */
   token: string;
   /** Five key ids with at least 20 grants each, readable with `token`. */
   keys: string[];
-  /** Grants the W5 run may revoke, each once (empty: any well-formed id will do). */
-  revocable: Array<{ keyId: string; grantId: string }>;
   /** Grants in `token`'s retirable list, and over how many keys. */
   retirable: { grants: number; keys: number };
 }
 
-export type ToChild = { type: 'count'; id: number };
+export type ToChild = { type: 'count'; id: number } | { type: 'latency'; id: number; ms: number };
 export type FromChild =
   | { type: 'ready'; info: UpstreamInfo }
-  | { type: 'count'; id: number; total: number; byAction: Record<string, number> };
+  | { type: 'count'; id: number; total: number; byAction: Record<string, number> }
+  | { type: 'latency'; id: number; ms: number };
 
 export interface Instrument {
   counts(): { total: number; byAction: Record<string, number> };
   /** Changes the artificial latency from now on. */
   setLatency(ms: number): void;
+  /** The artificial latency now, ms. */
+  latency(): number;
 }
 
 export function instrumentHttpServers(initialLatencyMs: number): Instrument {
@@ -50,14 +51,19 @@ export function instrumentHttpServers(initialLatencyMs: number): Instrument {
     setLatency: (ms) => {
       latencyMs = ms;
     },
+    latency: () => latencyMs,
   };
 }
 
-/** Answers the parent's count requests and announces readiness. */
+/** Answers the parent's count and latency requests and announces readiness. */
 export function serveParent(info: UpstreamInfo, instrument: Instrument): void {
   process.on('message', (message: ToChild) => {
     if (message.type === 'count') {
       const reply: FromChild = { type: 'count', id: message.id, ...instrument.counts() };
+      process.send?.(reply);
+    } else if (message.type === 'latency') {
+      instrument.setLatency(message.ms);
+      const reply: FromChild = { type: 'latency', id: message.id, ms: message.ms };
       process.send?.(reply);
     }
   });

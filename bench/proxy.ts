@@ -1,7 +1,8 @@
 /**
  * Child process: the comparison system. A minimal proxy of plain node:http + got, no GraphQL,
  * written the way a straightforward service would be (the default got instance, `.json()`),
- * making the fewest KMS calls for each workload and answering JSON equivalent to the gateway's.
+ * making the fewest KMS calls for each workload and answering JSON equivalent to the gateway's
+ * (the same fields as each workload's GraphQL selection).
  * `POST /op` with `{"op":"W1".."W5", "keys":[...], "keyId", "grantId"}` and `X-Auth-Token`.
  * Env: KMS_ENDPOINT, KMS_PROJECT_ID. Sends `{type:'ready', port}` over IPC.
  */
@@ -9,6 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import got from 'got';
 import type { KmsDescribeKeyResponse, KmsGrant, KmsGrantPage } from '../src/kms/types.ts';
+import { LIGHT, NODE } from './workloads.ts';
 
 const base = `${process.env.KMS_ENDPOINT ?? ''}/v1.0/${process.env.KMS_PROJECT_ID ?? ''}/kms/`;
 const STATES = ['PENDING_ACTIVATION', 'ENABLED', 'DISABLED', 'PENDING_DELETION', 'PENDING_IMPORT'];
@@ -26,43 +28,55 @@ function kms<T>(action: string, token: string, json: object): Promise<T> {
 
 const b64 = (text: string): string => Buffer.from(text).toString('base64url');
 
-function grantNode(g: KmsGrant, key?: { alias: string; state: string | null }): Record<string, unknown> {
-  return {
-    id: b64(`Grant:${g.key_id}:${g.grant_id}`),
-    grantId: g.grant_id,
-    keyId: g.key_id,
-    name: g.name ?? null,
-    granteePrincipal: g.grantee_principal ?? null,
-    granteePrincipalType: (g.grantee_principal_type ?? 'user').toUpperCase(),
-    operations: g.operations.map((op) => op.toUpperCase().replaceAll('-', '_')),
-    issuingPrincipal: g.issuing_principal ?? null,
-    retiringPrincipal: g.retiring_principal ?? null,
-    createdAt: new Date(Number(g.creation_date)).toISOString(),
-    ...(key && { key }),
-  };
+/** Each Grant field the workloads select, from a KMS grant. */
+const GRANT_FIELDS: Record<string, (g: KmsGrant) => unknown> = {
+  id: (g) => b64(`Grant:${g.key_id}:${g.grant_id}`),
+  grantId: (g) => g.grant_id,
+  keyId: (g) => g.key_id,
+  name: (g) => g.name ?? null,
+  granteePrincipal: (g) => g.grantee_principal ?? null,
+  granteePrincipalType: (g) => (g.grantee_principal_type ?? 'user').toUpperCase(),
+  operations: (g) => g.operations.map((op) => op.toUpperCase().replaceAll('-', '_')),
+  issuingPrincipal: (g) => g.issuing_principal ?? null,
+  retiringPrincipal: (g) => g.retiring_principal ?? null,
+  createdAt: (g) => new Date(Number(g.creation_date)).toISOString(),
+};
+const fieldsOf = (selection: string): Array<[string, (g: KmsGrant) => unknown]> =>
+  selection.split(' ').map((f) => [f, GRANT_FIELDS[f] ?? (() => null)]);
+/** The selections of workloads.ts, so the proxy answers exactly the fields the GraphQL systems do. */
+const W1_FIELDS = fieldsOf('id name operations');
+const LIGHT_FIELDS = fieldsOf(LIGHT);
+const NODE_FIELDS = fieldsOf(NODE);
+
+function grantNode(g: KmsGrant, fields: Array<[string, (g: KmsGrant) => unknown]>, key?: { alias: string; state: string | null }): Record<string, unknown> {
+  const node: Record<string, unknown> = {};
+  for (const [name, value] of fields) node[name] = value(g);
+  if (key) node.key = key;
+  return node;
 }
 
+/** `totalCount pageInfo { hasNextPage endCursor } edges { cursor node }`, as the GraphQL systems answer it. */
 function connection(page: KmsGrantPage, conn: string, nodes: Array<Record<string, unknown>>): Record<string, unknown> {
   const edges = nodes.map((node, i) => ({ cursor: b64(JSON.stringify([1, conn, '', i + 1])), node }));
-  return {
-    totalCount: page.total ?? null,
-    pageInfo: { hasNextPage: page.truncated === 'true', hasPreviousPage: false, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
-    edges,
-  };
+  return { totalCount: page.total ?? null, pageInfo: { hasNextPage: page.truncated === 'true', endCursor: edges.at(-1)?.cursor ?? null }, edges };
 }
 
-async function keyGrants(token: string, keyId: string): Promise<Record<string, unknown>> {
-  const page = await kms<KmsGrantPage>('list-grants', token, { key_id: keyId, limit: '20' });
-  return connection(page, `grants:${keyId}`, page.grants.map((g) => grantNode(g)));
+const listGrants = (token: string, keyId: string): Promise<KmsGrantPage> => kms<KmsGrantPage>('list-grants', token, { key_id: keyId, limit: '20' });
+
+async function keyGrants(token: string, keyId: string, fields: Array<[string, (g: KmsGrant) => unknown]>): Promise<Record<string, unknown>> {
+  const page = await listGrants(token, keyId);
+  return connection(page, `grants:${keyId}`, page.grants.map((g) => grantNode(g, fields)));
 }
 
 async function run(body: OpBody, token: string): Promise<unknown> {
   const keys = body.keys ?? [];
   switch (body.op) {
-    case 'W1':
-      return { grants: await keyGrants(token, keys[0] ?? '') };
+    case 'W1': {
+      const page = await listGrants(token, keys[0] ?? '');
+      return { grants: { edges: page.grants.map((g) => ({ node: grantNode(g, W1_FIELDS) })) } };
+    }
     case 'W2': {
-      const all = await Promise.all(keys.slice(0, 5).map((k) => keyGrants(token, k)));
+      const all = await Promise.all(keys.slice(0, 5).map((k) => keyGrants(token, k, LIGHT_FIELDS)));
       return Object.fromEntries(all.map((c, i) => [`k${i}`, c]));
     }
     case 'W3': {
@@ -70,10 +84,10 @@ async function run(body: OpBody, token: string): Promise<unknown> {
       const ids = [...new Set(page.grants.map((g) => g.key_id))];
       const infos = await Promise.all(ids.map((id) => kms<KmsDescribeKeyResponse>('describe-key', token, { key_id: id })));
       const byId = new Map(infos.map((r) => [r.key_info.key_id, { alias: r.key_info.key_alias, state: STATES[Number(r.key_info.key_state) - 1] ?? null }]));
-      return { retirableGrants: connection(page, 'retirable', page.grants.map((g) => grantNode(g, byId.get(g.key_id)))) };
+      return { retirableGrants: connection(page, 'retirable', page.grants.map((g) => grantNode(g, NODE_FIELDS, byId.get(g.key_id)))) };
     }
     case 'W4': {
-      const c = await keyGrants(token, keys[0] ?? '');
+      const c = await keyGrants(token, keys[0] ?? '', NODE_FIELDS);
       return { a: c, b: c };
     }
     case 'W5': {

@@ -1,8 +1,9 @@
 /**
  * Bundles the demo page's script (client/demo/app.ts, with @urql/core and the typed documents of
  * client/generated/) into dist/web/demo.js, which the gateway serves at /static/web/demo.js.
- * `npm ci` and `npm install` run it (package.json `prepare`), and so does `npm start`
- * (`prestart`), so nobody runs it by hand; dist/ is git-ignored.
+ * `npm ci` and `npm install` run it (package.json `prepare`), and so does `npm start` when a
+ * source changed since the last build (scripts/start.js), so nobody runs it by hand; dist/ is
+ * git-ignored.
  */
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';

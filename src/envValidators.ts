@@ -40,7 +40,7 @@ export const oneOf = <T extends string>(choices: readonly T[]) =>
 
 /**
  * envalid's own reporter prints and exits the process; this one throws one EnvError naming
- * every bad variable, so the caller decides (main.ts prints it and exits 1) and tests can see it.
+ * every bad variable, so the caller decides (server/lifecycle.ts prints it and exits 1) and tests can see it.
  */
 export function throwEnvErrors({ errors }: { errors: Partial<Record<string, Error>> }): void {
   const names = Object.keys(errors).sort();

@@ -4,10 +4,9 @@ import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
 import got from 'got';
-import type { GraphQLError } from 'graphql';
 import { gatewayError } from '../errors/codes.ts';
-import { errorCodeFor, messageFor, parseKmsErrorCode } from '../errors/kmsFailure.ts';
 import { sendAttempt, type AttemptOutcome } from './attempt.ts';
+import { failure } from './failure.ts';
 import { readDescribeKey, readGrantPage } from './responses.ts';
 import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retryPolicy.ts';
 import type {
@@ -184,23 +183,6 @@ function isKmsFault(outcome: AttemptOutcome, fullTimeout: boolean): boolean {
     case 'too-large':
     case 'connection':
       return true;
-  }
-}
-
-/** The contract error for an attempt that did not succeed. */
-export function failure(outcome: AttemptOutcome, action: string, requestId: string, maxBytes: number): GraphQLError {
-  switch (outcome.kind) {
-    case 'answered': {
-      const kmsCode = parseKmsErrorCode(outcome.body);
-      const code = errorCodeFor(outcome.status, kmsCode);
-      return gatewayError(code, messageFor(code, action, kmsCode), kmsCode === undefined ? { requestId } : { kmsErrorCode: kmsCode, requestId });
-    }
-    case 'timeout':
-      return gatewayError('UPSTREAM_TIMEOUT', messageFor('UPSTREAM_TIMEOUT', action, undefined), { requestId });
-    case 'too-large':
-      return gatewayError('UPSTREAM_ERROR', `KMS sent a reply to ${action} larger than ${maxBytes} bytes; it was not read`, { requestId });
-    case 'connection':
-      return gatewayError('UPSTREAM_ERROR', messageFor('UPSTREAM_ERROR', action, undefined), { requestId });
   }
 }
 

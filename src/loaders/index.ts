@@ -2,11 +2,11 @@ import DataLoader from 'dataloader';
 import { bulkhead, type BulkheadPolicy } from 'cockatiel';
 import type { KmsCallContext, KmsClient } from '../kms/client.ts';
 import type { KmsGrantPage, KmsKeyDetails } from '../kms/types.ts';
-import { RETIRABLE_CONNECTION, keyIdOf } from '../relay/cursor.ts';
+import { connectionName, type ConnectionId } from '../relay/connectionId.ts';
 
-/** One KMS list page: which connection (`grants:<keyId>` or `retirable`), where, how many. */
+/** One KMS list page: which connection, where (`""` = the first page), how many. */
 export interface PageKey {
-  connection: string;
+  connection: ConnectionId;
   marker: string;
   limit: number;
 }
@@ -48,8 +48,12 @@ export function createLoaders(kms: KmsClient, call: KmsCallContext, options: Loa
 
   const fetchPage = ({ connection, marker, limit }: PageKey): Promise<KmsGrantPage> => {
     const paging = marker === '' ? { limit: String(limit) } : { limit: String(limit), marker };
-    if (connection === RETIRABLE_CONNECTION) return limited(() => kms.listRetirableGrants(call, paging));
-    return limited(() => kms.listGrants(call, { key_id: keyIdOf(connection), ...paging }));
+    switch (connection.kind) {
+      case 'grants':
+        return limited(() => kms.listGrants(call, { key_id: connection.keyId, ...paging }));
+      case 'retirable':
+        return limited(() => kms.listRetirableGrants(call, paging));
+    }
   };
 
   const pages = new DataLoader<PageKey, KmsGrantPage, string>(
@@ -57,7 +61,7 @@ export function createLoaders(kms: KmsClient, call: KmsCallContext, options: Loa
       options.onBatch?.('pages', keys.length);
       return Promise.all(keys.map((key) => fetchPage(key).catch((error: unknown) => toError(error))));
     },
-    { cacheKeyFn: (key) => `${key.connection}\u0000${key.marker}\u0000${key.limit}` },
+    { cacheKeyFn: (key) => `${connectionName(key.connection)}\u0000${key.marker}\u0000${key.limit}` },
   );
   const keys = new DataLoader<string, KmsKeyDetails, string>((keyIds) => {
     options.onBatch?.('keys', keyIds.length);

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { badInput } from '../errors/codes.ts';
 import { KMS_MAX_LIMIT } from '../kms/types.ts';
+import { connectionName, type ConnectionId } from './connectionId.ts';
 
 /**
  * Relay cursors for KMS-backed connections. A cursor says where to resume: the KMS `marker` of
@@ -11,8 +12,8 @@ import { KMS_MAX_LIMIT } from '../kms/types.ts';
  * forged marker or skip ever reaches KMS.
  */
 export interface CursorPosition {
-  /** The connection: `grants:<keyId>` or `retirable`. */
-  connection: string;
+  /** The connection the position belongs to. */
+  connection: ConnectionId;
   /** KMS marker of the page to fetch; `""` is the first page. */
   marker: string;
   /** Grants of that page already seen. */
@@ -23,19 +24,6 @@ export interface CursorPosition {
 export const MAX_CURSOR_LENGTH = 1024;
 const VERSION = 1;
 
-/** The connection id of a key's grants. */
-export function grantsConnection(keyId: string): string {
-  return `grants:${keyId}`;
-}
-
-/** The key id of a `grantsConnection` id (the inverse of `grantsConnection`). */
-export function keyIdOf(connection: string): string {
-  return connection.slice('grants:'.length);
-}
-
-/** The connection id of the caller's retirable grants. */
-export const RETIRABLE_CONNECTION = 'retirable';
-
 /** Encodes and decodes the cursors of one gateway (or of replicas sharing the secret). */
 export interface CursorCodec {
   /** Encodes a position as an opaque, signed base64url string. */
@@ -44,7 +32,7 @@ export interface CursorCodec {
    * Decodes a cursor this gateway issued for `connection`. Throws BAD_USER_INPUT, naming the
    * rule, for anything else: empty, too long, malformed, not signed by us, another connection.
    */
-  decode(cursor: string, connection: string): CursorPosition;
+  decode(cursor: string, connection: ConnectionId): CursorPosition;
 }
 
 /** Bytes of HMAC-SHA256 kept in a cursor: 128 bits, far beyond guessing. */
@@ -55,7 +43,7 @@ export function createCursorCodec(secret: string | Buffer): CursorCodec {
   const mac = (payload: string): Buffer => createHmac('sha256', secret).update(payload).digest().subarray(0, MAC_BYTES);
   return {
     encode(position) {
-      const payload = Buffer.from(JSON.stringify([VERSION, position.connection, position.marker, position.skip])).toString('base64url');
+      const payload = Buffer.from(JSON.stringify([VERSION, connectionName(position.connection), position.marker, position.skip])).toString('base64url');
       return `${payload}.${mac(payload).toString('base64url')}`;
     },
     decode(cursor, connection) {
@@ -70,7 +58,7 @@ export function createCursorCodec(secret: string | Buffer): CursorCodec {
 }
 
 /** Decodes a payload whose MAC has been checked: only the exact bytes `encode` writes are a position. */
-function decodePayload(payload: string, connection: string): CursorPosition {
+function decodePayload(payload: string, connection: ConnectionId): CursorPosition {
   let parsed: unknown;
   try {
     const text = Buffer.from(payload, 'base64url').toString('utf8');
@@ -86,7 +74,7 @@ function decodePayload(payload: string, connection: string): CursorPosition {
     throw badInput('`after` is not a cursor issued by this gateway');
   }
   const [, cursorConnection, marker, skip] = parsed;
-  if (cursorConnection !== connection) {
+  if (cursorConnection !== connectionName(connection)) {
     throw badInput('`after` belongs to another connection (another key, or retirableGrants)');
   }
   return { connection, marker, skip };

@@ -1,5 +1,6 @@
 import { badInput } from '../errors/codes.ts';
 import { KMS_MAX_LIMIT, KMS_PATTERNS } from '../kms/types.ts';
+import type { ConnectionId } from '../relay/connectionId.ts';
 import type { CursorCodec, CursorPosition } from '../relay/cursor.ts';
 
 /** `first` when the caller gives none. */
@@ -38,7 +39,7 @@ export function checkFirst(first: number | null | undefined): number {
 }
 
 /** Where to start: the beginning, or just after the `after` cursor of this connection. */
-export function startPosition(cursors: CursorCodec, connection: string, after: string | null | undefined): CursorPosition {
+export function startPosition(cursors: CursorCodec, connection: ConnectionId, after: string | null | undefined): CursorPosition {
   if (after === null || after === undefined) return { connection, marker: '', skip: 0 };
   return cursors.decode(after, connection);
 }

@@ -16,13 +16,14 @@ import { createCursorCodec } from '../relay/cursor.ts';
 import { resolvers } from '../resolvers/index.ts';
 import { requestToken } from './auth.ts';
 import type { GatewayContext } from './context.ts';
+import { useKmsReadiness, useMetricsEndpoint } from './endpoints.ts';
 import { useShapeLimits } from './limits/armor.ts';
 import { useRequestedGrantsLimit } from './limits/requestedGrants.ts';
 import { useNoIntrospection } from './limits/introspection.ts';
 import { useRequestPolicy } from './limits/requestPolicy.ts';
 import { NO_TOKEN_MESSAGE, ONE_TOKEN_MESSAGE, useTokenRequired } from './limits/requireToken.ts';
 import { useResponseHeaders } from './limits/responseHeaders.ts';
-import { renderGraphiQL } from '../web/index.ts';
+import { renderGraphiQL, type GatewayGraphiQLOptions } from '../web/index.ts';
 
 /** What the HTTP layer hands yoga with each request. */
 export interface ServerContext {
@@ -35,33 +36,21 @@ export type GatewayYoga = YogaServerInstance<ServerContext, GatewayContext>;
 
 const typeDefs = readFileSync(join(PROJECT_ROOT, 'schema.graphql'), 'utf8');
 
-/** GraphiQL's first view: a key's grants with paging and the key's alias and state. */
-const EXAMPLE_QUERY = `# A key's grants, 10 at a time: copy pageInfo.endCursor into "after" for the next page.
-query KeyGrants($keyId: ID!, $after: String) {
-  grants(keyId: $keyId, first: 10, after: $after) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    edges {
-      node { grantId name granteePrincipal operations createdAt key { alias state } }
-    }
-  }
-}
-`;
-
 export interface GatewayYogaOptions {
   config: GatewayConfig;
   kms: KmsClient;
   logger: Logger;
   metrics: GatewayMetrics;
-  /** Preset for GraphiQL's headers and variables (the embedded emulator's demo token and key). */
-  graphiqlDemo?: { token: string; keyId: string };
+  /** What GraphiQL opens with (`web/graphiql.ts`); shown only when `config.graphiql` is on. */
+  graphiql: GatewayGraphiQLOptions;
 }
 
 /**
  * The configured yoga instance: schema, per-request context (token, fresh loaders), error
- * masking. Listening is `server/http.ts`'s job, so tests can build this alone.
+ * masking, and the operational endpoints (`/health`, `/ready`, `/metrics`). Listening and the
+ * browser files are `server/gateway.ts`'s job, so tests can build this alone.
  */
-export function createGatewayYoga({ config, kms, logger, metrics, graphiqlDemo }: GatewayYogaOptions): GatewayYoga {
+export function createGatewayYoga({ config, kms, logger, metrics, graphiql }: GatewayYogaOptions): GatewayYoga {
   const plugins: Plugin[] = [
     // First, so operations refused by the plugins after it are logged and counted too.
     useOperationTelemetry(logger, metrics) as Plugin,
@@ -72,16 +61,19 @@ export function createGatewayYoga({ config, kms, logger, metrics, graphiqlDemo }
     ...useShapeLimits({ ...config, blockFieldSuggestions: config.production }),
     useRequestedGrantsLimit(config.maxRequestedGrants),
     useTokenRequired() as Plugin,
+    // `onRequest` only: they answer before any GraphQL hook above would run.
+    useKmsReadiness(kms.probe),
+    useMetricsEndpoint(metrics.registry),
   ];
   if (!config.introspection) plugins.push(useNoIntrospection());
   const onBatch = (loader: 'pages' | 'keys', size: number): void => metrics.batchSize.observe({ loader }, size);
-  if (config.cursorSecret === undefined) {
-    logger.warn('CURSOR_SECRET is unset: cursors are signed with a random key and stop working on restart or on another replica');
-  }
+  // Unset: a key of this process's own, which is right for one process (the development shell, a
+  // test); the gateway entry warns that cursors then do not survive a restart or reach a replica.
   const cursors = createCursorCodec(config.cursorSecret ?? randomBytes(32));
   return createYoga<ServerContext, GatewayContext>({
     schema: createSchema<ServerContext & GatewayContext>({ typeDefs, resolvers }),
     graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/health',
     landingPage: false,
     logging: false,
     batching: false,
@@ -92,16 +84,7 @@ export function createGatewayYoga({ config, kms, logger, metrics, graphiqlDemo }
     // Unexpected errors become "Unexpected error." without stack or cause, in every mode.
     maskedErrors: { isDev: false },
     renderGraphiQL, // GraphiQL from our own /static/ files: no CDN, nothing inlined
-    graphiql: !config.graphiql
-      ? false
-      : {
-          title: 'KMS grants gateway',
-          defaultQuery: EXAMPLE_QUERY,
-          ...(graphiqlDemo && {
-            headers: JSON.stringify({ 'X-Auth-Token': graphiqlDemo.token }),
-            variables: JSON.stringify({ keyId: graphiqlDemo.keyId }),
-          }),
-        },
+    graphiql: config.graphiql ? graphiql : false,
     context: ({ request, requestId, req }): GatewayContext => {
       const { token, refused } = requestToken(request.headers, req?.rawHeaders);
       const noTokenMessage = refused ? ONE_TOKEN_MESSAGE : NO_TOKEN_MESSAGE;

@@ -7,9 +7,35 @@
 import type { GraphiQLOptions } from 'graphql-yoga';
 import { ownUrl, vendorUrl } from './assets.ts';
 import { csp, escapeHtml, htmlHead, jsonScript } from './html.ts';
+import type { DemoPreset } from './preset.ts';
 
 /** Yoga's GraphiQL options plus the initial variables the gateway presets (the demo key). */
 export type GatewayGraphiQLOptions = GraphiQLOptions & { variables?: string };
+
+/** GraphiQL's first view: a key's grants with paging and the key's alias and state. */
+const EXAMPLE_QUERY = `# A key's grants, 10 at a time: copy pageInfo.endCursor into "after" for the next page.
+query KeyGrants($keyId: ID!, $after: String) {
+  grants(keyId: $keyId, first: 10, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges {
+      node { grantId name granteePrincipal operations createdAt key { alias state } }
+    }
+  }
+}
+`;
+
+/** The gateway's GraphiQL options (yoga's `graphiql`): the example query, and the preset's token and key when there is one. */
+export function graphiqlOptions(preset?: DemoPreset): GatewayGraphiQLOptions {
+  return {
+    title: 'KMS grants gateway',
+    defaultQuery: EXAMPLE_QUERY,
+    ...(preset && {
+      headers: JSON.stringify({ 'X-Auth-Token': preset.token }),
+      variables: JSON.stringify({ keyId: preset.keyId }),
+    }),
+  };
+}
 
 /** What `public/graphiql.js` reads: GraphiQL 3 component props, and how to build its fetcher. */
 export interface GraphiQLBoot {

@@ -1,11 +1,12 @@
 /**
  * The gateway's browser-facing routes other than GraphiQL (which yoga serves at `/graphql`):
- * `/` (the demo page) and `/static/...` (the allow-listed files of `assets.ts`). The HTTP layer
- * calls the handler first and hands the request to yoga when it answers false.
+ * `/` (the demo page) and `/static/...` (the allow-listed files of `assets.ts`). The gateway
+ * (`server/gateway.ts`) calls the handler first and hands the request to yoga when it answers false.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { buildAssetTable } from './assets.ts';
 import { renderDemoPage, type DemoPageOptions } from './demoPage.ts';
+import type { DemoPreset } from './preset.ts';
 import { sendAsset } from './static.ts';
 
 /** Answers the request and returns true when it is one of the web routes; false leaves it to the caller. */
@@ -13,8 +14,8 @@ export type WebHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 /** Options of {@link createWebHandler}. */
 export interface WebHandlerOptions {
-  /** The embedded emulator's demo token and 100-grant key, prefilled on the demo page; absent on a real KMS. */
-  demo?: { token: string; keyId: string } | undefined;
+  /** Prefilled on the demo page (the development shell's, on the embedded emulator); absent on a real KMS. */
+  preset?: DemoPreset | undefined;
   /** Whether the demo page links to GraphiQL (default true). */
   graphiql?: boolean;
   /** Serve the demo page at `/` and its script (default true; `config.demoPage`, off in production). */
@@ -32,7 +33,7 @@ export interface WebHandlerOptions {
 export function createWebHandler(options: WebHandlerOptions = {}): WebHandler {
   const demoPage = options.demoPage ?? true;
   const assets = buildAssetTable({ demoPage, sourceMaps: options.sourceMaps ?? true });
-  const page: DemoPageOptions = { ...options.demo, graphiql: options.graphiql ?? true };
+  const page: DemoPageOptions = { ...options.preset, graphiql: options.graphiql ?? true };
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const readOnly = req.method === 'GET' || req.method === 'HEAD';

@@ -3,4 +3,5 @@
  * demo page at `/` and the static files both load (`/static/...`, no CDN).
  */
 export { createWebHandler, type WebHandler, type WebHandlerOptions } from './handler.ts';
-export { renderGraphiQL, type GatewayGraphiQLOptions } from './graphiql.ts';
+export { graphiqlOptions, renderGraphiQL, type GatewayGraphiQLOptions } from './graphiql.ts';
+export type { DemoPreset } from './preset.ts';

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEFAULT_CONFIG, type GatewayConfig } from '../../src/config.ts';
 import { DEMO, startEmulator, type RunningEmulator } from '../../src/emulator/index.ts';
-import { startGateway, type RunningGateway } from '../../src/server/http.ts';
+import { startGateway, type RunningGateway } from '../../src/server/gateway.ts';
 import { buildWeb } from '../../scripts/build-web.ts';
 
 /** Debian's Chromium; the browser tests are skipped when it is absent. */
@@ -56,7 +56,7 @@ export async function startDemoStack(overrides: Partial<GatewayConfig> = {}, pre
   const alice = emu.demo['alice'];
   if (alice === undefined) throw new Error('the demo seed has no user alice');
   const config = { ...DEFAULT_CONFIG, port: 0, logLevel: 'silent', kmsEndpoint: emu.url, kmsProjectId: emu.projectId, ...overrides };
-  const gw = await startGateway(config, preset ? { graphiqlDemo: { token: alice.token, keyId: FULL_KEY } } : {});
+  const gw = await startGateway(config, preset ? { preset: { token: alice.token, keyId: FULL_KEY } } : {});
   return {
     emu,
     gw,

@@ -6,7 +6,7 @@ import { ROOT, freePort } from '../../scripts/processes.ts';
 
 /**
  * Configuration: every variable has an exact type and range, and a bad one stops start-up with
- * a message naming it. loadConfig throws (it neither prints nor exits); main.ts turns that into
+ * a message naming it. loadConfig throws (it neither prints nor exits); server/lifecycle.ts turns that into
  * `Configuration error: ...` on stderr and exit code 1.
  */
 

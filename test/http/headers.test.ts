@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeKms } from '../support/fakeKms.ts';
 import { ALICE, PROJECT, asUser } from '../support/gateway.ts';
 import { DEFAULT_CONFIG, type GatewayConfig } from '../../src/config.ts';
-import { startGateway, type RunningGateway } from '../../src/server/http.ts';
+import { startGateway, type RunningGateway } from '../../src/server/gateway.ts';
 import { ownUrl, vendorUrl } from '../../src/web/assets.ts';
 import { buildWeb } from '../../scripts/build-web.ts';
 import { KEY, startPolicyKms } from '../production/support/policyGateways.ts';
@@ -36,7 +36,7 @@ const started: RunningGateway[] = [];
 function start(overrides: Partial<GatewayConfig>): Promise<RunningGateway> {
   return startGateway(
     { ...DEFAULT_CONFIG, port: 0, logLevel: 'silent', kmsEndpoint: fake.url, kmsProjectId: PROJECT, kmsTimeoutMs: 300, kmsReadRetries: 1, ...overrides },
-    { graphiqlDemo: DEMO },
+    { preset: DEMO },
   ).then((g) => {
     started.push(g);
     return g;

@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { DEFAULT_CONFIG } from '../../src/config.ts';
-import { startGateway, type RunningGateway } from '../../src/server/http.ts';
+import { startGateway, type RunningGateway } from '../../src/server/gateway.ts';
 import { startFakeKms, type FakeKms } from '../support/fakeKms.ts';
 import { makeGrants, makeKey, makeKeyId } from '../support/fixtures.ts';
 import { ALICE, PROJECT, TOKENS, asUser } from '../support/gateway.ts';

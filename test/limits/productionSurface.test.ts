@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeKms } from '../support/fakeKms.ts';
 import { ALICE, asUser, gql, startGatewayOn } from '../support/gateway.ts';
-import type { RunningGateway } from '../../src/server/http.ts';
+import type { RunningGateway } from '../../src/server/gateway.ts';
 import type { GatewayConfig } from '../../src/config.ts';
 import { KEY, startPolicyKms } from '../production/support/policyGateways.ts';
 

@@ -3,7 +3,7 @@ import { makeGrants, makeKey, makeKeyId } from '../support/fixtures.ts';
 import type { ScriptedResponse } from '../support/fakeKms.ts';
 import { useFreshGateway } from '../support/freshGateway.ts';
 import { ALICE, asUser, errorSummary, expectedError, gql, kmsBody, leaksIn, startGatewayOn } from '../support/gateway.ts';
-import type { RunningGateway } from '../../src/server/http.ts';
+import type { RunningGateway } from '../../src/server/gateway.ts';
 import type { GatewayConfig } from '../../src/config.ts';
 import { keyGlobalId } from '../../src/relay/globalId.ts';
 import { sleep, timed } from './support/http.ts';

@@ -4,7 +4,7 @@ import { makeGrants, makeKey, makeKeyId } from '../support/fixtures.ts';
 import { startFakeKms } from '../support/fakeKms.ts';
 import type { FakeKms } from '../support/fakeKms.ts';
 import { ALICE, BOB, PROJECT, TOKENS, asUser, errorSummary, expectedError, gql, startGatewayOn } from '../support/gateway.ts';
-import type { RunningGateway } from '../../src/server/http.ts';
+import type { RunningGateway } from '../../src/server/gateway.ts';
 import { leaks, mapConcurrent, raw } from './support/http.ts';
 import type { RawResult } from './support/http.ts';
 import type { FuzzCase } from './support/fuzzCases.ts';

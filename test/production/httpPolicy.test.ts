@@ -3,7 +3,7 @@ import { serverAudits } from 'graphql-http';
 import type { AuditResult } from 'graphql-http';
 import type { FakeKms } from '../support/fakeKms.ts';
 import { ALICE, asUser, gql, leaksIn, startGatewayOn } from '../support/gateway.ts';
-import type { RunningGateway } from '../../src/server/http.ts';
+import type { RunningGateway } from '../../src/server/gateway.ts';
 import type { GatewayConfig } from '../../src/config.ts';
 import { errorMessages, getGraphql, postRaw, raw } from './support/http.ts';
 import { BROKEN_GRANTS, BROKEN_KEY, GRANTS, KEY, UPSTREAM_SECRET, startPolicyKms, withGatewayOn } from './support/policyGateways.ts';

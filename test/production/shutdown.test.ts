@@ -15,7 +15,7 @@ const GRANTS = makeGrants(KEY, 4);
 const QUERY = JSON.stringify({ query: `query($k: ID!) { grants(keyId: $k, first: 4) { totalCount edges { node { grantId } } } }`, variables: { k: KEY } });
 const EXPECTED = { data: { grants: { totalCount: 4, edges: GRANTS.map((g) => ({ node: { grantId: g.grant_id } })) } } };
 const UPSTREAM_DELAY_MS = 500;
-/** main.ts's own hard stop is 10 s; a graceful stop here must be far quicker. */
+/** The process's own hard stop (server/lifecycle.ts) comes 5 s after the grace; a graceful stop here must be far quicker. */
 const EXIT_BOUND_MS = 3000;
 
 /** POSTs the query over node:http with a keep-alive agent (as a load balancer would), returning status and parsed body. */

@@ -2,17 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, spawnScript, type ScriptProcess } from '../production/support/process.ts';
 
 /**
- * What a new user does first: `npm start` with no configuration (the bundle on the embedded
- * emulator), then the printed token in a GraphQL request that pages a key to its end.
+ * What a new user does first: `npm start` with no configuration (scripts/start.js: the built
+ * development shell, on the embedded emulator), then the printed token in a GraphQL request that
+ * pages a key to its end.
  */
-describe('npm start (dist/server/main.js, no configuration)', () => {
+describe('npm start (scripts/start.js, no configuration)', () => {
   let gateway: ScriptProcess;
   let graphqlUrl: string;
 
   beforeAll(async () => {
     const port = await freePort();
     graphqlUrl = `http://127.0.0.1:${port}/graphql`;
-    gateway = await spawnScript('dist/server/main.js', { PORT: String(port) }, `TOKEN='`, 15_000);
+    gateway = await spawnScript('scripts/start.js', { PORT: String(port) }, `TOKEN='`, 15_000);
   });
   afterAll(() => gateway.kill());
 

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_CONFIG, type GatewayConfig } from '../../src/config.ts';
 import { DEMO, startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/index.ts';
-import { startGateway, type RunningGateway } from '../../src/server/http.ts';
+import { startGateway, type RunningGateway } from '../../src/server/gateway.ts';
 import type { Logger } from '../../src/observability/logger.ts';
 
 export { DEMO };

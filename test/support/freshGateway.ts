@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { GatewayConfig } from '../../src/config.ts';
-import type { RunningGateway } from '../../src/server/http.ts';
+import type { RunningGateway } from '../../src/server/gateway.ts';
 import { startFakeKms } from './fakeKms.ts';
 import type { FakeKms, FakeKmsOptions } from './fakeKms.ts';
 import { TOKENS, startGatewayOn } from './gateway.ts';

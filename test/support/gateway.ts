@@ -1,8 +1,8 @@
 /**
  * Starting the gateway in front of a fake KMS, and talking GraphQL to it over real loopback HTTP.
  */
-import { startGateway } from '../../src/server/http.ts';
-import type { RunningGateway } from '../../src/server/http.ts';
+import { startGateway } from '../../src/server/gateway.ts';
+import type { RunningGateway } from '../../src/server/gateway.ts';
 import { DEFAULT_CONFIG } from '../../src/config.ts';
 import type { GatewayConfig } from '../../src/config.ts';
 import { FAKE_PROJECT, startFakeKms } from './fakeKms.ts';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FIRST, MAX_FIRST, checkFirst, checkGrantId, checkKeyId, startPosition } from '../../src/resolvers/args.ts';
-import { RETIRABLE_CONNECTION, createCursorCodec, grantsConnection } from '../../src/relay/cursor.ts';
+import { RETIRABLE_CONNECTION, grantsConnection } from '../../src/relay/connectionId.ts';
+import { createCursorCodec } from '../../src/relay/cursor.ts';
 import { thrownBy } from './support/graphqlError.ts';
 
 /** Cursors signed as the gateway signs them (any secret; replicas share theirs). */

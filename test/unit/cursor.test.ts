@@ -1,7 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { KMS_MAX_LIMIT } from '../../src/kms/types.ts';
-import { MAX_CURSOR_LENGTH, RETIRABLE_CONNECTION, createCursorCodec, grantsConnection } from '../../src/relay/cursor.ts';
+import { RETIRABLE_CONNECTION, connectionName, grantsConnection } from '../../src/relay/connectionId.ts';
+import type { ConnectionId } from '../../src/relay/connectionId.ts';
+import { MAX_CURSOR_LENGTH, createCursorCodec } from '../../src/relay/cursor.ts';
 import type { CursorPosition } from '../../src/relay/cursor.ts';
 import { thrownBy } from './support/graphqlError.ts';
 
@@ -81,7 +83,12 @@ const OTHER_CONNECTION = rejected('another connection');
 describe('relay/cursor', () => {
   describe('connection ids', () => {
     it('names a key’s grants by key id and the retirable grants apart from every key', () => {
-      expect([CONNECTION_A, CONNECTION_B, RETIRABLE_CONNECTION]).toEqual([`grants:${KEY_A}`, `grants:${KEY_B}`, 'retirable']);
+      expect([CONNECTION_A, CONNECTION_B, RETIRABLE_CONNECTION].map(connectionName)).toEqual([`grants:${KEY_A}`, `grants:${KEY_B}`, 'retirable']);
+    });
+
+    it('signs the connection’s name into the payload, as cursors issued before typed ids did', () => {
+      const cursor = encodeCursor({ connection: CONNECTION_A, marker: 'nxt', skip: 3 });
+      expect(JSON.parse(Buffer.from(payloadOf(cursor), 'base64url').toString('utf8'))).toEqual([1, `grants:${KEY_A}`, 'nxt', 3]);
     });
   });
 
@@ -117,8 +124,8 @@ describe('relay/cursor', () => {
 
     it('accepts the longest cursor within MAX_CURSOR_LENGTH characters', () => {
       // 750 bytes of JSON encode to 1000 base64url characters, plus '.' and a 22-character MAC;
-      // the JSON around the connection is 11 bytes.
-      const position: CursorPosition = { connection: 'c'.repeat(739), marker: '', skip: 0 };
+      // the JSON around the connection's name (`grants:` and the key id) is 11 bytes.
+      const position: CursorPosition = { connection: grantsConnection('c'.repeat(732)), marker: '', skip: 0 };
       const cursor = encodeCursor(position);
       expect([cursor.length, decodeCursor(cursor, position.connection)]).toEqual([MAX_CURSOR_LENGTH - 1, position]);
     });
@@ -185,7 +192,7 @@ describe('relay/cursor', () => {
     });
 
     it('rejects a well-formed, signed cursor longer than MAX_CURSOR_LENGTH', () => {
-      const position: CursorPosition = { connection: 'c'.repeat(758), marker: '', skip: 0 };
+      const position: CursorPosition = { connection: grantsConnection('c'.repeat(751)), marker: '', skip: 0 };
       const cursor = encodeCursor(position);
       expect([cursor.length > MAX_CURSOR_LENGTH, thrownBy(() => decodeCursor(cursor, position.connection))]).toEqual([true, NOT_SIGNED]);
     });
@@ -307,13 +314,14 @@ describe('relay/cursor', () => {
     const fromA = encodeCursor({ connection: CONNECTION_A, marker: 'nxt', skip: 3 });
     const fromRetirable = encodeCursor({ connection: RETIRABLE_CONNECTION, marker: 'nxt', skip: 3 });
 
-    it.for<[string, string, string]>([
+    const rows: ReadonlyArray<[from: string, to: string, cursor: string, connection: ConnectionId]> = [
       ['key A', 'key B', fromA, CONNECTION_B],
       ['key A', 'retirableGrants', fromA, RETIRABLE_CONNECTION],
       ['retirableGrants', 'key A', fromRetirable, CONNECTION_A],
       ['key A', 'key A in upper case', fromA, grantsConnection(KEY_A.toUpperCase())],
-      ['key A', 'a connection it prefixes', fromA, `${CONNECTION_A}0`],
-    ].map(([from, to, cursor, connection]) => [`${from} on ${to}`, cursor ?? '', connection ?? '']))(
+      ['key A', 'a key id it prefixes', fromA, grantsConnection(`${KEY_A}0`)],
+    ];
+    it.for(rows.map(([from, to, cursor, connection]): [string, string, ConnectionId] => [`${from} on ${to}`, cursor, connection]))(
       'rejects a cursor of %s',
       ([, cursor, connection]) => {
         expect(thrownBy(() => decodeCursor(cursor, connection))).toEqual(OTHER_CONNECTION);

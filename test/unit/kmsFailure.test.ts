@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../src/errors/codes.ts';
-import { errorCodeFor, messageFor, parseKmsErrorCode } from '../../src/errors/kmsFailure.ts';
+import { errorCodeFor, messageFor, parseKmsErrorCode } from '../../src/kms/failure.ts';
 
 const NESTED_BODY = JSON.stringify({ error: { error_code: 'KMS.0207', error_msg: 'The key does not exist.' } });
 const NESTED_CODE_BODY = JSON.stringify({ error: { code: 'KMS.0306', message: 'No permission.' } });
@@ -20,7 +20,7 @@ const ALL_CODES: readonly ErrorCode[] = [
   'UPSTREAM_TIMEOUT',
 ];
 
-describe('errors/kmsFailure', () => {
+describe('kms/failure', () => {
   describe('parseKmsErrorCode: the three body shapes', () => {
     it('reads error.error_code (KMS), error.code (other services) and a flat error_code (API gateway)', () => {
       expect([NESTED_BODY, NESTED_CODE_BODY, FLAT_BODY].map(parseKmsErrorCode)).toEqual(['KMS.0207', 'KMS.0306', 'APIGW.0301']);

@@ -1,6 +1,6 @@
 import type { QueryResolvers } from '../../generated/resolvers-types.ts';
 import { assembleConnection } from '../../relay/connection.ts';
-import { grantsConnection } from '../../relay/cursor.ts';
+import { grantsConnection } from '../../relay/connectionId.ts';
 import { checkFirst, checkKeyId, startPosition } from '../args.ts';
 
 /** `grants(keyId, first, after)`: a key's grants as a Relay connection over KMS list-grants. */

@@ -3,7 +3,7 @@ import type { QueryResolvers } from '../../generated/resolvers-types.ts';
 import type { KmsGrant } from '../../kms/types.ts';
 import { KMS_MAX_LIMIT } from '../../kms/types.ts';
 import type { Loaders } from '../../loaders/index.ts';
-import { grantsConnection } from '../../relay/cursor.ts';
+import { grantsConnection } from '../../relay/connectionId.ts';
 import { decodeGlobalId } from '../../relay/globalId.ts';
 
 /**

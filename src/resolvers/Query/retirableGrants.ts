@@ -1,6 +1,6 @@
 import type { QueryResolvers } from '../../generated/resolvers-types.ts';
 import { assembleConnection } from '../../relay/connection.ts';
-import { RETIRABLE_CONNECTION } from '../../relay/cursor.ts';
+import { RETIRABLE_CONNECTION } from '../../relay/connectionId.ts';
 import { checkFirst, startPosition } from '../args.ts';
 
 /** `retirableGrants(first, after)`: the caller's retirable grants over KMS list-retirable-grants. */

@@ -2,7 +2,7 @@
  * Small helpers shared by the production-readiness tests: raw HTTP requests (any method, body,
  * content type), timing, a seeded PRNG, and a leak check for responses.
  */
-import type { RunningGateway } from '../../../src/server/http.ts';
+import type { RunningGateway } from '../../../src/server/gateway.ts';
 
 /** A raw HTTP answer: status, headers and text, plus the JSON when the text parses. */
 export interface RawResult {

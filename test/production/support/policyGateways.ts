@@ -6,7 +6,7 @@ import { makeGrants, makeKey, makeKeyId } from '../../support/fixtures.ts';
 import { startFakeKms } from '../../support/fakeKms.ts';
 import type { FakeKms } from '../../support/fakeKms.ts';
 import { TOKENS, startGatewayOn } from '../../support/gateway.ts';
-import type { RunningGateway } from '../../../src/server/http.ts';
+import type { RunningGateway } from '../../../src/server/gateway.ts';
 import type { GatewayConfig } from '../../../src/config.ts';
 
 /** A described key (alias `limits`) with the 10 grants {@link GRANTS}. */

@@ -5,7 +5,8 @@
  */
 import { assembleConnection } from '../../../src/relay/connection.ts';
 import type { GrantConnectionResult, PageFetcher } from '../../../src/relay/connection.ts';
-import { createCursorCodec, grantsConnection } from '../../../src/relay/cursor.ts';
+import { grantsConnection } from '../../../src/relay/connectionId.ts';
+import { createCursorCodec } from '../../../src/relay/cursor.ts';
 import type { CursorPosition } from '../../../src/relay/cursor.ts';
 import type { KmsGrant, KmsGrantPage } from '../../../src/kms/types.ts';
 

@@ -1,9 +1,12 @@
-import { isRecord, parseJson } from '../kms/responses.ts';
-import type { ErrorCode } from './codes.ts';
+import type { GraphQLError } from 'graphql';
+import { gatewayError, type ErrorCode } from '../errors/codes.ts';
+import type { AttemptOutcome } from './attempt.ts';
+import { isRecord, parseJson } from './responses.ts';
 
 /**
- * Translation of KMS failures into the contract's error codes: pure functions over what came
- * back (status and body text), so every branch is unit-tested without a network.
+ * KMS failures as the contract's errors: pure functions over what came back (the attempt's
+ * outcome, its status and body text), so every branch is unit-tested without a network. The
+ * codes themselves are `errors/`'s; which KMS answer means which code is decided here.
  */
 
 /** KMS `error_code`s that mean the caller's credentials are missing, bad or expired. */
@@ -73,6 +76,22 @@ export function messageFor(code: ErrorCode, action: string, kmsCode: string | un
   }
 }
 
+/** The contract error for an attempt that did not succeed. */
+export function failure(outcome: AttemptOutcome, action: string, requestId: string, maxBytes: number): GraphQLError {
+  switch (outcome.kind) {
+    case 'answered': {
+      const kmsCode = parseKmsErrorCode(outcome.body);
+      const code = errorCodeFor(outcome.status, kmsCode);
+      return gatewayError(code, messageFor(code, action, kmsCode), kmsCode === undefined ? { requestId } : { kmsErrorCode: kmsCode, requestId });
+    }
+    case 'timeout':
+      return gatewayError('UPSTREAM_TIMEOUT', messageFor('UPSTREAM_TIMEOUT', action, undefined), { requestId });
+    case 'too-large':
+      return gatewayError('UPSTREAM_ERROR', `KMS sent a reply to ${action} larger than ${maxBytes} bytes; it was not read`, { requestId });
+    case 'connection':
+      return gatewayError('UPSTREAM_ERROR', messageFor('UPSTREAM_ERROR', action, undefined), { requestId });
+  }
+}
 
 /** Codes look like `KMS.0306`; anything else is not trusted into a response. */
 function str(value: unknown): string | undefined {
