@@ -34,6 +34,7 @@ const config: CodegenConfig = {
         mappers: {
           Grant: '../kms/types.ts#KmsGrant',
           Key: '../kms/types.ts#KmsKeyDetails',
+          CreateGrantPayload: '../resolvers/Mutation/createGrant.ts#CreatedGrant',
         },
         scalars: {
           DateTime: { input: 'Date', output: 'Date | string' },

@@ -7,13 +7,17 @@ import got from 'got';
 import { gatewayError } from '../errors/codes.ts';
 import { sendAttempt, type AttemptOutcome } from './attempt.ts';
 import { failure } from './failure.ts';
-import { readDescribeKey, readGrantPage } from './responses.ts';
+import { readCreateGrant, readDescribeKey, readGrantPage, readKeyPage } from './responses.ts';
 import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retryPolicy.ts';
 import type {
+  KmsCreateGrantBody,
+  KmsCreateGrantResponse,
   KmsDescribeKeyResponse,
   KmsGrantPage,
   KmsGrantRefBody,
   KmsListGrantsBody,
+  KmsListKeysBody,
+  KmsListKeysResponse,
   KmsListRetirableGrantsBody,
 } from './types.ts';
 
@@ -52,6 +56,9 @@ export interface KmsClient {
   listGrants(ctx: KmsCallContext, body: KmsListGrantsBody): Promise<KmsGrantPage>;
   listRetirableGrants(ctx: KmsCallContext, body: KmsListRetirableGrantsBody): Promise<KmsGrantPage>;
   revokeGrant(ctx: KmsCallContext, body: KmsGrantRefBody): Promise<void>;
+  retireGrant(ctx: KmsCallContext, body: KmsGrantRefBody): Promise<void>;
+  createGrant(ctx: KmsCallContext, body: KmsCreateGrantBody): Promise<KmsCreateGrantResponse>;
+  listKeys(ctx: KmsCallContext, body: KmsListKeysBody): Promise<KmsListKeysResponse>;
   describeKey(ctx: KmsCallContext, body: { key_id: string }): Promise<KmsDescribeKeyResponse>;
   /** True when KMS answers HTTP at all (any status): readiness, without a token. */
   probe(): Promise<boolean>;
@@ -133,7 +140,7 @@ export function createKmsClient(options: KmsClientOptions, onCall?: (event: KmsC
       if (outcome.kind === 'answered' && outcome.status >= 200 && outcome.status < 300) return outcome.body;
       const delay = reads ? retryDelay(outcome, done, retry) : undefined;
       if (delay === undefined || (ctx.deadline !== undefined && performance.now() + delay >= ctx.deadline)) {
-        throw failure(outcome, action, ctx.requestId, options.maxResponseBytes);
+        throw failure(outcome, action, ctx.requestId, options.maxResponseBytes, !reads);
       }
       await sleep(delay);
     }
@@ -149,6 +156,15 @@ export function createKmsClient(options: KmsClientOptions, onCall?: (event: KmsC
     async revokeGrant(ctx, body) {
       // KMS answers `{}` or nothing at all; both mean done. Never retried: see README (error model).
       await call('revoke-grant', ctx, body, false);
+    },
+    async retireGrant(ctx, body) {
+      await call('retire-grant', ctx, body, false);
+    },
+    async createGrant(ctx, body) {
+      return must(readCreateGrant(await call('create-grant', ctx, body, false)), 'create-grant', ctx);
+    },
+    async listKeys(ctx, body) {
+      return must(readKeyPage(await call('list-keys', ctx, body, true)), 'list-keys', ctx);
     },
     async describeKey(ctx, body) {
       return must(readDescribeKey(await call('describe-key', ctx, body, true)), 'describe-key', ctx);

@@ -55,9 +55,20 @@ export function errorCodeFor(status: number, kmsCode: string | undefined): Error
   return 'UPSTREAM_ERROR';
 }
 
+/** What a KMS code means, where the code alone would leave a frontend guessing (docs/kms.md §4-5). */
+const EXPLAINED: Readonly<Record<string, string>> = {
+  'KMS.2404': 'the key already holds 100 grants, the most KMS allows',
+  'KMS.2401': 'CREATE_GRANT cannot be granted alone',
+  'KMS.2405': 'the grantee holds too many grants',
+  'KMS.0209': 'the key is disabled',
+  'KMS.0210': 'the key is pending deletion',
+  'KMS.0211': 'default keys cannot be granted',
+};
+
 /** The user-facing message for a code: fixed text, never upstream text (it may echo secrets). */
 export function messageFor(code: ErrorCode, action: string, kmsCode: string | undefined): string {
-  const suffix = kmsCode === undefined ? '' : ` (${kmsCode})`;
+  const explained = kmsCode === undefined ? undefined : EXPLAINED[kmsCode];
+  const suffix = kmsCode === undefined ? '' : explained === undefined ? ` (${kmsCode})` : `: ${explained} (${kmsCode})`;
   switch (code) {
     case 'UNAUTHENTICATED':
       return `KMS did not accept the caller's token for ${action}${suffix}`;
@@ -76,20 +87,28 @@ export function messageFor(code: ErrorCode, action: string, kmsCode: string | un
   }
 }
 
-/** The contract error for an attempt that did not succeed. */
-export function failure(outcome: AttemptOutcome, action: string, requestId: string, maxBytes: number): GraphQLError {
+/** Said of a write whose outcome is unknown: writes are never retried, so the caller must look. */
+const MAY_HAVE_ACTED = '; KMS may have acted: re-read (list the grants) before trying again';
+
+/**
+ * The contract error for an attempt that did not succeed. For a write (`write`), an ending that
+ * leaves unknown whether KMS acted (a timeout, a broken connection, 504) says so.
+ */
+export function failure(outcome: AttemptOutcome, action: string, requestId: string, maxBytes: number, write = false): GraphQLError {
+  const unknown = (message: string): string => (write ? `${message}${MAY_HAVE_ACTED}` : message);
   switch (outcome.kind) {
     case 'answered': {
       const kmsCode = parseKmsErrorCode(outcome.body);
       const code = errorCodeFor(outcome.status, kmsCode);
-      return gatewayError(code, messageFor(code, action, kmsCode), kmsCode === undefined ? { requestId } : { kmsErrorCode: kmsCode, requestId });
+      const message = messageFor(code, action, kmsCode);
+      return gatewayError(code, outcome.status === 504 ? unknown(message) : message, kmsCode === undefined ? { requestId } : { kmsErrorCode: kmsCode, requestId });
     }
     case 'timeout':
-      return gatewayError('UPSTREAM_TIMEOUT', messageFor('UPSTREAM_TIMEOUT', action, undefined), { requestId });
+      return gatewayError('UPSTREAM_TIMEOUT', unknown(messageFor('UPSTREAM_TIMEOUT', action, undefined)), { requestId });
     case 'too-large':
       return gatewayError('UPSTREAM_ERROR', `KMS sent a reply to ${action} larger than ${maxBytes} bytes; it was not read`, { requestId });
     case 'connection':
-      return gatewayError('UPSTREAM_ERROR', messageFor('UPSTREAM_ERROR', action, undefined), { requestId });
+      return gatewayError('UPSTREAM_ERROR', unknown(messageFor('UPSTREAM_ERROR', action, undefined)), { requestId });
   }
 }
 

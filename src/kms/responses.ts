@@ -1,4 +1,4 @@
-import type { KmsDescribeKeyResponse, KmsGrantPage } from './types.ts';
+import type { KmsCreateGrantResponse, KmsDescribeKeyResponse, KmsGrantPage, KmsListKeysResponse } from './types.ts';
 
 /**
  * Reading KMS's successful answers: pure functions from the body text to a typed value, or
@@ -23,11 +23,35 @@ export function readGrantPage(text: string): KmsGrantPage | undefined {
   return ok ? ({ ...value, next_marker: nextMarker } as unknown as KmsGrantPage) : undefined;
 }
 
+/** A list-keys page: `key_details` (each a describe-key `key_info`) and the paging fields of list-grants. */
+export function readKeyPage(text: string): KmsListKeysResponse | undefined {
+  const value = parseJson(text);
+  if (!isRecord(value) || !Array.isArray(value.key_details) || !value.key_details.every(isKeyDetails)) return undefined;
+  const nextMarker = value.next_marker ?? '';
+  const { truncated, total } = value;
+  const ok =
+    (truncated === 'true' || truncated === 'false') &&
+    typeof nextMarker === 'string' &&
+    !(truncated === 'true' && nextMarker === '') &&
+    (total === undefined || (typeof total === 'number' && Number.isInteger(total) && total >= 0));
+  return ok ? ({ ...value, next_marker: nextMarker } as unknown as KmsListKeysResponse) : undefined;
+}
+
+/** A create-grant answer: `{ grant_id }` with KMS's 64 hexadecimal characters. */
+export function readCreateGrant(text: string): KmsCreateGrantResponse | undefined {
+  const value = parseJson(text);
+  return isRecord(value) && typeof value.grant_id === 'string' && /^[A-Fa-f0-9]{64}$/.test(value.grant_id) ? { grant_id: value.grant_id } : undefined;
+}
+
 /** A describe-key answer: `{ key_info: { key_id, ... } }`. */
 export function readDescribeKey(text: string): KmsDescribeKeyResponse | undefined {
   const value = parseJson(text);
-  if (!isRecord(value) || !isRecord(value.key_info) || typeof value.key_info.key_id !== 'string') return undefined;
+  if (!isRecord(value) || !isKeyDetails(value.key_info)) return undefined;
   return value as unknown as KmsDescribeKeyResponse;
+}
+
+function isKeyDetails(value: unknown): boolean {
+  return isRecord(value) && typeof value.key_id === 'string';
 }
 
 function isGrant(value: unknown): boolean {

@@ -20,6 +20,11 @@ const OPERATION_BY_KMS_NAME: ReadonlyMap<string, GrantOperation> = new Map(
   KMS_GRANT_OPERATIONS.map((name) => [name, name.toUpperCase().replaceAll('-', '_') as GrantOperation]),
 );
 
+/** `USER` -> `user`, `DOMAIN` -> `domain`. */
+export function fromPrincipalType(type: GranteePrincipalType): 'user' | 'domain' {
+  return type === 'DOMAIN' ? 'domain' : 'user';
+}
+
 /** `user` -> `USER`, `domain` -> `DOMAIN`; KMS's default when absent is `user`. */
 export function toPrincipalType(type: string | undefined): GranteePrincipalType | null {
   if (type === undefined || type === 'user') return 'USER';
@@ -27,6 +32,11 @@ export function toPrincipalType(type: string | undefined): GranteePrincipalType 
 }
 
 const KEY_STATES: readonly KeyState[] = ['PENDING_ACTIVATION', 'ENABLED', 'DISABLED', 'PENDING_DELETION', 'PENDING_IMPORT'];
+
+/** A state's name -> KMS `key_state` `"1"`..`"5"`. */
+export function fromKeyState(state: KeyState): string {
+  return String(KEY_STATES.indexOf(state) + 1);
+}
 
 /** `key_state` `"1"`..`"5"` -> its name; null for anything else. */
 export function toKeyState(state: string): KeyState | null {

@@ -72,6 +72,11 @@ export interface KmsCreateGrantBody {
   sequence?: string;
 }
 
+/** Response of create-grant. */
+export interface KmsCreateGrantResponse {
+  grant_id: string;
+}
+
 /** `key_info` of describe-key, and the items of list-keys' `key_details`. */
 export interface KmsKeyDetails {
   key_id: string;

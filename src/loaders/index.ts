@@ -1,12 +1,19 @@
 import DataLoader from 'dataloader';
 import { bulkhead, type BulkheadPolicy } from 'cockatiel';
 import type { KmsCallContext, KmsClient } from '../kms/client.ts';
-import type { KmsGrantPage, KmsKeyDetails } from '../kms/types.ts';
-import { connectionName, type ConnectionId } from '../relay/connectionId.ts';
+import type { KmsCreateGrantBody, KmsGrantPage, KmsKeyDetails, KmsListKeysResponse } from '../kms/types.ts';
+import { connectionName, type GrantConnectionId } from '../relay/connectionId.ts';
 
-/** One KMS list page: which connection, where (`""` = the first page), how many. */
+/** One KMS page of grants: which connection, where (`""` = the first page), how many. */
 export interface PageKey {
-  connection: ConnectionId;
+  connection: GrantConnectionId;
+  marker: string;
+  limit: number;
+}
+
+/** One list-keys page: which `key_state` (undefined = every state), where, how many. */
+export interface KeyPageKey {
+  keyState: string | undefined;
   marker: string;
   limit: number;
 }
@@ -27,12 +34,16 @@ export interface LoaderOptions {
 
 /** The per-request loaders. Created for one GraphQL request and dropped with it. */
 export interface Loaders {
-  /** List pages, de-duplicated: the same page asked twice in one operation is one KMS call. */
+  /** Grant pages, de-duplicated: the same page asked twice in one operation is one KMS call. */
   pages: DataLoader<PageKey, KmsGrantPage, string>;
+  /** list-keys pages (every key spec), de-duplicated; each listed key also primes {@link keys}. */
+  keyPages: DataLoader<KeyPageKey, KmsListKeysResponse, string>;
   /** describe-key per key id: N grants of K keys cost K calls, made concurrently. */
   keys: DataLoader<string, KmsKeyDetails, string>;
-  /** Revoke, bounded like the reads; then forgets every cached page (they may hold the grant). */
+  /** The writes: sent once, bounded like the reads; then every cached page is forgotten. */
   revokeGrant(keyId: string, grantId: string): Promise<void>;
+  retireGrant(keyId: string, grantId: string): Promise<void>;
+  createGrant(body: KmsCreateGrantBody): Promise<string>;
 }
 
 /**
@@ -45,46 +56,58 @@ export function createLoaders(kms: KmsClient, call: KmsCallContext, options: Loa
     options.stats.kmsCalls += 1;
     return limiter.execute(fn);
   };
+  const paging = (marker: string, limit: number) => (marker === '' ? { limit: String(limit) } : { limit: String(limit), marker });
 
-  const fetchPage = ({ connection, marker, limit }: PageKey): Promise<KmsGrantPage> => {
-    const paging = marker === '' ? { limit: String(limit) } : { limit: String(limit), marker };
-    switch (connection.kind) {
-      case 'grants':
-        return limited(() => kms.listGrants(call, { key_id: connection.keyId, ...paging }));
-      case 'retirable':
-        return limited(() => kms.listRetirableGrants(call, paging));
-    }
-  };
+  const fetchPage = ({ connection, marker, limit }: PageKey): Promise<KmsGrantPage> =>
+    connection.kind === 'grants'
+      ? limited(() => kms.listGrants(call, { key_id: connection.keyId, ...paging(marker, limit) }))
+      : limited(() => kms.listRetirableGrants(call, paging(marker, limit)));
 
   const pages = new DataLoader<PageKey, KmsGrantPage, string>(
     (keys) => {
       options.onBatch?.('pages', keys.length);
-      return Promise.all(keys.map((key) => fetchPage(key).catch((error: unknown) => toError(error))));
+      return Promise.all(keys.map((key) => fetchPage(key).catch(toError)));
     },
     { cacheKeyFn: (key) => `${connectionName(key.connection)}\u0000${key.marker}\u0000${key.limit}` },
   );
   const keys = new DataLoader<string, KmsKeyDetails, string>((keyIds) => {
     options.onBatch?.('keys', keyIds.length);
-    return Promise.all(
-      keyIds.map((keyId) =>
-        limited(() => kms.describeKey(call, { key_id: keyId })).then(
-          (response) => response.key_info,
-          (error: unknown) => toError(error),
+    return Promise.all(keyIds.map((keyId) => limited(() => kms.describeKey(call, { key_id: keyId })).then((response) => response.key_info, toError)));
+  });
+  const keyPages = new DataLoader<KeyPageKey, KmsListKeysResponse, string>(
+    (pageKeys) =>
+      Promise.all(
+        pageKeys.map(({ keyState, marker, limit }) =>
+          // Without key_spec "ALL", KMS lists AES_256 keys only (docs/kms.md §3).
+          limited(() => kms.listKeys(call, { ...paging(marker, limit), key_spec: 'ALL', ...(keyState !== undefined && { key_state: keyState }) })).then(
+            (page) => {
+              // list-keys answers each key's describe-key details: later `Grant.key` costs nothing.
+              for (const details of page.key_details) keys.prime(details.key_id, details);
+              return page;
+            },
+            toError,
+          ),
         ),
       ),
-    );
-  });
+    { cacheKeyFn: (key) => `${key.keyState ?? ''}\u0000${key.marker}\u0000${key.limit}` },
+  );
+
+  /** A write, never retried; even a failed one may have happened (a timeout after KMS acted). */
+  const write = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await limited(fn);
+    } finally {
+      pages.clearAll();
+      keyPages.clearAll();
+    }
+  };
   return {
     pages,
+    keyPages,
     keys,
-    async revokeGrant(keyId, grantId) {
-      try {
-        await limited(() => kms.revokeGrant(call, { key_id: keyId, grant_id: grantId }));
-      } finally {
-        // Even a failed revoke may have happened (e.g. a timeout after KMS acted).
-        pages.clearAll();
-      }
-    },
+    revokeGrant: (keyId, grantId) => write(() => kms.revokeGrant(call, { key_id: keyId, grant_id: grantId })),
+    retireGrant: (keyId, grantId) => write(() => kms.retireGrant(call, { key_id: keyId, grant_id: grantId })),
+    createGrant: async (body) => (await write(() => kms.createGrant(call, body))).grant_id,
   };
 }
 

@@ -3,15 +3,28 @@ import type { KmsGrant, KmsGrantPage } from '../kms/types.ts';
 import { KMS_MAX_LIMIT } from '../kms/types.ts';
 import type { CursorCodec, CursorPosition } from './cursor.ts';
 
-/** One assembled Relay connection of grants, before GraphQL field resolution. */
-export interface GrantConnectionResult {
-  edges: Array<{ cursor: string; node: KmsGrant }>;
+/** One assembled Relay connection, before GraphQL field resolution. */
+export interface ConnectionResult<T> {
+  edges: Array<{ cursor: string; node: T }>;
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
   totalCount: number | null;
 }
 
-/** Fetches one KMS page: the page starting at `marker` (`""` = first), at most `limit` grants. */
-export type PageFetcher = (marker: string, limit: number) => Promise<KmsGrantPage>;
+/** A connection of grants. */
+export type GrantConnectionResult = ConnectionResult<KmsGrant>;
+
+/** What every KMS list page has besides its items (list-grants, list-retirable-grants, list-keys). */
+export interface KmsPageMeta {
+  next_marker: string;
+  truncated: 'true' | 'false';
+  total?: number;
+}
+
+/** Fetches one KMS page: the page starting at `marker` (`""` = first), at most `limit` items. */
+export type PageFetcher<P extends KmsPageMeta = KmsGrantPage> = (marker: string, limit: number) => Promise<P>;
+
+/** The grants of a list-grants page, as {@link assembleConnection} reads them by default. */
+const grantsOf = (page: KmsGrantPage): readonly KmsGrant[] => page.grants;
 
 /**
  * Assembles `first` grants starting at `start`, following `next_marker` while KMS returns
@@ -25,13 +38,24 @@ export type PageFetcher = (marker: string, limit: number) => Promise<KmsGrantPag
  * skip, the rest of the skip carries over to the following pages, so the cursor still resumes
  * right after its edge. Nothing after that page means nothing after the cursor.
  */
-export async function assembleConnection(
+export function assembleConnection(
   start: CursorPosition,
   first: number,
   fetchPage: PageFetcher,
   cursors: Pick<CursorCodec, 'encode'>,
 ): Promise<GrantConnectionResult> {
-  const edges: GrantConnectionResult['edges'] = [];
+  return assembleConnectionOf(start, first, fetchPage, grantsOf, cursors);
+}
+
+/** {@link assembleConnection} over any KMS list: `itemsOf` reads a page's items (`key_details` of list-keys). */
+export async function assembleConnectionOf<P extends KmsPageMeta, T>(
+  start: CursorPosition,
+  first: number,
+  fetchPage: PageFetcher<P>,
+  itemsOf: (page: P) => readonly T[],
+  cursors: Pick<CursorCodec, 'encode'>,
+): Promise<ConnectionResult<T>> {
+  const edges: ConnectionResult<T>['edges'] = [];
   let { marker, skip } = start;
   let totalCount: number | null = null;
   let hasNextPage = false;
@@ -46,22 +70,22 @@ export async function assembleConnection(
     const limit = Math.min(skip + Math.max(wanted, 1), KMS_MAX_LIMIT);
     const page = await fetchPage(marker, limit);
     totalCount = page.total ?? totalCount;
-    const grants = page.grants;
+    const items = itemsOf(page);
     const more = page.truncated === 'true' && page.next_marker !== '';
-    const taken = grants.slice(skip, skip + wanted);
-    taken.forEach((grant, i) => {
+    const taken = items.slice(skip, skip + wanted);
+    taken.forEach((item, i) => {
       const index = skip + i + 1;
-      const position = index === grants.length && more ? { marker: page.next_marker, skip: 0 } : { marker, skip: index };
-      edges.push({ cursor: cursors.encode({ connection: start.connection, ...position }), node: grant });
+      const position = index === items.length && more ? { marker: page.next_marker, skip: 0 } : { marker, skip: index };
+      edges.push({ cursor: cursors.encode({ connection: start.connection, ...position }), node: item });
     });
-    if (skip + taken.length < grants.length) {
+    if (skip + taken.length < items.length) {
       hasNextPage = true;
       break;
     }
     if (!more) break;
     // Grants of the following pages still to skip: more than 0 only when this page is shorter
     // than the skip (no edge was taken from it).
-    const carried = Math.max(skip - grants.length, 0);
+    const carried = Math.max(skip - items.length, 0);
     if (carried === 0 && edges.length >= first) {
       hasNextPage = true;
       break;

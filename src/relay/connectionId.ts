@@ -8,20 +8,30 @@ export type ConnectionId =
   /** A key's grants (list-grants). */
   | { kind: 'grants'; keyId: string }
   /** The caller's retirable grants (list-retirable-grants). */
-  | { kind: 'retirable' };
+  | { kind: 'retirable' }
+  /** The caller's keys (list-keys), all of them or those in one KMS `key_state` ("1".."5"). */
+  | { kind: 'keys'; keyState: string | undefined };
+
+/** The connections whose items are grants. */
+export type GrantConnectionId = Extract<ConnectionId, { kind: 'grants' | 'retirable' }>;
 
 /** The connection of a key's grants. */
-export function grantsConnection(keyId: string): ConnectionId {
+export function grantsConnection(keyId: string): GrantConnectionId {
   return { kind: 'grants', keyId };
 }
 
 /** The connection of the caller's retirable grants. */
-export const RETIRABLE_CONNECTION: ConnectionId = { kind: 'retirable' };
+export const RETIRABLE_CONNECTION: GrantConnectionId = { kind: 'retirable' };
+
+/** The connection of the caller's keys, optionally in one `key_state`. */
+export function keysConnection(keyState: string | undefined): ConnectionId {
+  return { kind: 'keys', keyState };
+}
 
 /**
- * The connection's name: `grants:<keyId>` or `retirable`. Cursors issued before connection ids
- * were typed carry the same names, so they keep working across the upgrade. A new kind needs a
- * prefix of its own (e.g. `keys:<state>`): the `never` below makes forgetting it a type error.
+ * The connection's name: `grants:<keyId>`, `retirable`, `keys` or `keys:<key_state>`. Cursors
+ * issued before connection ids were typed carry the same names, so they keep working across the
+ * upgrade. A new kind needs a prefix of its own: the `never` below makes forgetting it a type error.
  */
 export function connectionName(connection: ConnectionId): string {
   switch (connection.kind) {
@@ -29,6 +39,8 @@ export function connectionName(connection: ConnectionId): string {
       return `grants:${connection.keyId}`;
     case 'retirable':
       return 'retirable';
+    case 'keys':
+      return connection.keyState === undefined ? 'keys' : `keys:${connection.keyState}`;
     default:
       return unknownKind(connection);
   }

@@ -1,8 +1,10 @@
 import type { KeyResolvers } from '../generated/resolvers-types.ts';
 import { fromEpochMs, toKeyState } from '../kms/translate.ts';
+import { grantsConnection } from '../relay/connectionId.ts';
 import { keyGlobalId } from '../relay/globalId.ts';
+import { grantConnection } from './grantConnection.ts';
 
-/** KMS `key_info` (describe-key) as the GraphQL `Key`; empty strings read as null. */
+/** KMS `key_info` (describe-key, or an item of list-keys' `key_details`) as the GraphQL `Key`; empty strings read as null. */
 export const Key: KeyResolvers = {
   id: (key) => keyGlobalId(key.key_id),
   keyId: (key) => key.key_id,
@@ -17,4 +19,5 @@ export const Key: KeyResolvers = {
   origin: (key) => key.origin || null,
   createdAt: (key) => fromEpochMs(key.creation_date),
   scheduledDeletionAt: (key) => fromEpochMs(key.scheduled_deletion_date),
+  grants: (key, args, context) => grantConnection(context, grantsConnection(key.key_id), args),
 };

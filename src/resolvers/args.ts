@@ -38,6 +38,32 @@ export function checkFirst(first: number | null | undefined): number {
   return first;
 }
 
+/** A principal (`granteePrincipal`, `retiringPrincipal`): a user or account id, `^[a-zA-Z0-9]{1,64}$`. */
+export function checkPrincipal(principal: string, argument: string): string {
+  if (!KMS_PATTERNS.principal.test(principal)) {
+    throw badInput(`\`${argument}\` must be a user or account id (${KMS_PATTERNS.principal.source}), got ${quote(principal)}`);
+  }
+  return principal;
+}
+
+/** A grant name, `^[a-zA-Z0-9:/_-]{1,255}$`. */
+export function checkGrantName(name: string, argument: string): string {
+  if (!KMS_PATTERNS.grantName.test(name)) {
+    throw badInput(`\`${argument}\` must match ${KMS_PATTERNS.grantName.source}, got ${quote(name)}`);
+  }
+  return name;
+}
+
+/** A grant's operations: at least one, none twice, and not `CREATE_GRANT` alone (KMS.2401). */
+export function checkOperations<T extends string>(operations: readonly T[], argument: string): readonly T[] {
+  if (operations.length === 0) throw badInput(`\`${argument}\` must name at least one operation`);
+  if (new Set(operations).size !== operations.length) throw badInput(`\`${argument}\` must not name an operation twice`);
+  if (operations.length === 1 && operations[0] === 'CREATE_GRANT') {
+    throw badInput(`\`${argument}\` must name an operation besides CREATE_GRANT (KMS refuses it alone)`);
+  }
+  return operations;
+}
+
 /** Where to start: the beginning, or just after the `after` cursor of this connection. */
 export function startPosition(cursors: CursorCodec, connection: ConnectionId, after: string | null | undefined): CursorPosition {
   if (after === null || after === undefined) return { connection, marker: '', skip: 0 };
