@@ -174,8 +174,14 @@ export function signRequest(
     if (values.has(lower)) throw new Error(`signRequest: header "${lower}" is given twice (names are case-insensitive)`);
     values.set(lower, value);
   }
-  if (!values.has('x-sdk-date')) values.set('x-sdk-date', (out['X-Sdk-Date'] = formatSdkDate(now)));
-  if (!values.has('host')) values.set('host', (out.host = url.host));
+  if (!values.has('x-sdk-date')) {
+    out['X-Sdk-Date'] = formatSdkDate(now);
+    values.set('x-sdk-date', out['X-Sdk-Date']);
+  }
+  if (!values.has('host')) {
+    out.host = url.host;
+    values.set('host', url.host);
+  }
 
   const names = signedHeadersString(values.keys());
   const signature = signatureFor(secretKey, values.get('x-sdk-date') ?? '', {

@@ -39,7 +39,7 @@ export function requestedGrants(document: DocumentNode, operationName: string | 
 function cost(nodes: readonly CostNode[], multiplier: number, variables: Record<string, unknown>): number {
   let total = 0;
   for (const node of nodes) {
-    const items = node.lookup ? LOOKUP_COST : (valueOf(node.first, variables) ?? DEFAULT_FIRST);
+    const items = node.lookup ? LOOKUP_COST : (intValue(node.first, variables) ?? DEFAULT_FIRST);
     total += multiplier * items + cost(node.children, node.lookup ? multiplier : multiplier * Math.max(items, 1), variables);
   }
   return total;
@@ -50,7 +50,10 @@ const shapes = new WeakMap<DocumentNode, Map<string, CostNode[]>>();
 /** The operation's connections and lookups, cached per document (yoga reuses parsed documents). */
 function shapeOf(document: DocumentNode, operationName: string | null | undefined): CostNode[] {
   let byOperation = shapes.get(document);
-  if (byOperation === undefined) shapes.set(document, (byOperation = new Map()));
+  if (byOperation === undefined) {
+    byOperation = new Map();
+    shapes.set(document, byOperation);
+  }
   const key = operationName ?? '';
   let shape = byOperation.get(key);
   if (shape === undefined) {
@@ -92,7 +95,7 @@ function argument(field: FieldNode, name: string): ValueNode | undefined {
   return field.arguments?.find((arg) => arg.name.value === name)?.value;
 }
 
-function valueOf(node: ValueNode | undefined, variables: Record<string, unknown>): number | undefined {
+function intValue(node: ValueNode | undefined, variables: Record<string, unknown>): number | undefined {
   if (node === undefined) return undefined;
   const value = node.kind === Kind.VARIABLE ? variables[node.name.value] : node.kind === Kind.INT ? Number(node.value) : undefined;
   // Out-of-range values are left to the resolver, which rejects them at their field.
