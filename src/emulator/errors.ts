@@ -1,6 +1,6 @@
 /**
  * The emulator's error model: every refusal is a {@link KmsError} carrying the HTTP status, the
- * code and the body shape real Huawei Cloud uses for it (kms-api.md §6): KMS's own nested
+ * code and the body shape real Huawei Cloud uses for it (docs/kms.md §5): KMS's own nested
  * `{"error":{"error_code","error_msg"}}` or the API gateway's flat
  * `{"error_code","error_msg","request_id"}`.
  */
@@ -33,7 +33,7 @@ function msg(base: string, detail?: string): string {
   return detail === undefined ? base : `${base} ${detail}`;
 }
 
-/** The errors the emulator raises, one factory per KMS/APIGW code (messages from kms-api.md §6.4/6.5). */
+/** The errors the emulator raises, one factory per KMS/APIGW code (messages as Huawei Cloud's, docs/kms.md §5). */
 export const errors = {
   invalidJson: (d?: string) => new KmsError(400, 'KMS.0202', msg('Invalid JSON format of the request message.', d)),
   tooLong: (d?: string) => new KmsError(400, 'KMS.0203', msg('Request message too long.', d)),

@@ -30,7 +30,7 @@ export function requireKey(state: State, keyId: string): KeyRecord {
   return key;
 }
 
-/** Key states a grant cannot be created in, with their error (kms-api.md §2.1; "1"/"5" are the emulator's choice). */
+/** Key states a grant cannot be created in, with their error (docs/kms.md §5; "1"/"5" are the emulator's choice). */
 function refuseKeyState(key: KeyRecord): void {
   if (key.details.default_key_flag === '1') throw errors.defaultKey();
   switch (key.details.key_state) {

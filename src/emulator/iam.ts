@@ -1,5 +1,5 @@
 /**
- * The emulator's minimal IAM (kms-api.md §8.1): password login scoped to a project, and token
+ * The emulator's minimal IAM (docs/kms.md §6): password login scoped to a project, and token
  * issuing. Errors use Keystone's body `{"error":{"code","message","title"}}` (IAM v3 is Keystone's
  * API; Huawei's exact IAM error body is not in our sources, so this is the emulator's choice).
  */
@@ -7,7 +7,7 @@ import type { TokenClaims, TokenCodec } from './auth/tokens.ts';
 import type { ProjectRecord, State, UserRecord } from './state.ts';
 import { findDomain, findProject } from './state.ts';
 
-/** IAM tokens live 24 hours (kms-api.md §8.1). */
+/** IAM tokens live 24 hours (docs/kms.md §6). */
 export const TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** An IAM refusal, with Keystone's body. */
@@ -109,7 +109,7 @@ export function iamTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
-/** The 201 body of POST /v3/auth/tokens, exactly contract.md's fields. */
+/** The 201 body of POST /v3/auth/tokens, the fields IAM answers (docs/kms.md §6). */
 export function tokenBody(claims: TokenClaims): unknown {
   return {
     token: {

@@ -1,5 +1,5 @@
 /**
- * Body parsers of the key actions (create-key, describe-key, list-keys; kms-api.md §5), and the
+ * Body parsers of the key actions (create-key, describe-key, list-keys; docs/kms.md §1), and the
  * key specs and usages the emulator accepts.
  */
 import { KMS_PATTERNS } from '../kms/types.ts';

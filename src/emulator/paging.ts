@@ -1,5 +1,5 @@
 /**
- * KMS paging (contract.md, kms-api.md §1/§11): `limit` and `marker` are decimal strings (a JSON
+ * KMS paging (docs/kms.md §3): `limit` and `marker` are decimal strings (a JSON
  * integer is accepted too); the marker is an offset into a stable, creation-ordered list. Clients
  * must treat it as opaque: only send back a `next_marker` they were given.
  */

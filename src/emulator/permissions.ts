@@ -1,5 +1,5 @@
 /**
- * Who may do what (kms-api.md §4, and the emulator's choices where the docs are silent, written
+ * Who may do what (docs/kms.md §4, and the emulator's choices where the docs are silent, written
  * down in README.md). Pure predicates over the caller, the key and its grants; the operations
  * turn a `false` into 403 KMS.0306.
  */
@@ -45,14 +45,14 @@ export function canCreateGrant(state: State, key: KeyRecord, caller: Caller): bo
   return isKeyCreator(key, caller) || holdsOperation(state, key, caller, 'create-grant');
 }
 
-/** revoke-grant: only the key's creator (kms-api.md §4). */
+/** revoke-grant: only the key's creator (docs/kms.md §4). */
 export function canRevokeGrant(key: KeyRecord, caller: Caller): boolean {
   return isKeyCreator(key, caller);
 }
 
 /**
  * retire-grant: the grant's issuing principal, its retiring principal, or its own grantee when
- * that grant's operations include retire-grant (kms-api.md §4 (a)-(c)).
+ * that grant's operations include retire-grant (docs/kms.md §4).
  */
 export function canRetireGrant(grant: KmsGrant, caller: Caller): boolean {
   if (grant.issuing_principal === caller.user.id) return true;

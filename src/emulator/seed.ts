@@ -1,6 +1,6 @@
 /**
  * The deterministic `demo` data set: the same ids on every run, so tests, docs and frontends can
- * name them. Accounts, users, passwords and AK/SK pairs are contract.md's; ids are SHA-256
+ * name them. Accounts, users, passwords and AK/SK pairs are the README's demo users; ids are SHA-256
  * derivations of fixed labels. {@link demoState} builds the data, {@link DEMO} names it.
  */
 import type { KmsGrant } from '../kms/types.ts';

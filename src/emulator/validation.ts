@@ -1,7 +1,7 @@
 /**
  * Request-body checks shared by every KMS action, and the grant actions' body parsers. Each
  * parser takes the decoded JSON object and returns typed input or throws the KmsError whose code
- * KMS uses for that field (contract.md "Validation codes", kms-api.md §1/§6.4). Unknown fields are
+ * KMS uses for that field (docs/kms.md §2, §5). Unknown fields are
  * ignored; `null` counts as absent (as a Java/Jackson service would read it).
  */
 import { KMS_GRANT_OPERATIONS, KMS_PATTERNS } from '../kms/types.ts';
@@ -44,7 +44,7 @@ export function optionalString(body: Body, name: string, invalid: (d: string) =>
   return value;
 }
 
-/** `sequence`, if present, must be a 36-byte string (kms-api.md §1) -> else KMS.0206. */
+/** `sequence`, if present, must be a 36-byte string (docs/kms.md §1) -> else KMS.0206. */
 export function checkSequence(body: Body): void {
   const value = field(body, 'sequence');
   if (value === undefined) return;

@@ -22,7 +22,7 @@ const NOT_FOUND_CODES = new Set(['KMS.0207', 'KMS.2501', 'KMS.2502']);
 const RATE_LIMITED_CODES = new Set(['APIGW.0308', 'APIG.0308']);
 
 /**
- * Reads KMS's `error_code` from any of its three error body shapes (kms-api.md §6.3):
+ * Reads KMS's `error_code` from any of its three error body shapes (docs/kms.md §5):
  * `error.error_code` (KMS), `error.code` (seen from some services) or top-level `error_code`
  * (API gateway). Non-JSON or any other shape yields undefined: the HTTP status then decides.
  * The message is deliberately not read: APIGW messages echo the canonical request.

@@ -1,5 +1,5 @@
 /**
- * The KMS wire shapes (kms-api.md §2, §3, §5, §6), shared by the gateway's KMS client and the
+ * The KMS wire shapes (docs/kms.md), shared by the gateway's KMS client and the
  * emulator. Field names and string-typed numbers are exactly KMS's.
  */
 
@@ -150,7 +150,7 @@ export interface KmsFlatErrorBody {
   request_id: string;
 }
 
-/** Validation rules from kms-api.md §1, shared by the gateway's validators and the emulator. */
+/** Validation rules from docs/kms.md §2, shared by the gateway's validators and the emulator. */
 export const KMS_PATTERNS = {
   keyId: /^[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}$/,
   grantId: /^[A-Fa-f0-9]{64}$/,

@@ -1,5 +1,5 @@
 /**
- * Which KMS token a request carries (contract.md, HTTP > Auth): `X-Auth-Token: T`, else
+ * Which KMS token a request carries (the README's auth rules): `X-Auth-Token: T`, else
  * `Authorization: Bearer T`. An empty `X-Auth-Token` or a non-Bearer `Authorization` is no token.
  * The token is only ever forwarded to KMS as `X-Auth-Token`; it is never logged or stored.
  */

@@ -23,7 +23,7 @@ describe('emulator IAM', () => {
   const live = useEmulator({ now: () => NOW });
 
   describe('POST /v3/auth/tokens', () => {
-    it('answers 201 with the token in X-Subject-Token and contract.md’s body', async () => {
+    it('answers 201 with the token in X-Subject-Token and IAM’s token body', async () => {
       const res = await iamLogin(live.emu, passwordBody('alice', 'alice-demo-password', 'demo', { id: DEMO.projectId }));
       expect(res.status).toBe(201);
       expect(res.body).toEqual(ALICE_TOKEN_BODY);

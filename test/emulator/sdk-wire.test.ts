@@ -1,6 +1,6 @@
 /**
- * The emulator accepts requests byte-for-byte as the official Node.js SDK sends them: kms-api.md
- * §12's V1/V2 vectors (the SDK's own signer, host 127.0.0.1:5400, X-Sdk-Date 20240101T000000Z),
+ * The emulator accepts requests byte-for-byte as the official Node.js SDK sends them: the V1/V2
+ * vectors of docs/kms.md §7 (the SDK's own signer, host 127.0.0.1:5400, X-Sdk-Date 20240101T000000Z),
  * replayed against an emulator whose clock stands at that date.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

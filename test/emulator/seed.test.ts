@@ -8,7 +8,7 @@ import { accountsState, DEMO, demoState } from '../../src/emulator/seed.ts';
 import { parseState } from '../../src/emulator/state-file.ts';
 import { kms } from './support.ts';
 
-/** contract.md's demo accounts. */
+/** The README's demo accounts. */
 const CONTRACT_USERS = [
   { name: 'alice', password: 'alice-demo-password', accessKey: 'ALICEDEMOACCESSKEY0001', secretKey: 'alice-demo-secret-key', domain: 'demo' },
   { name: 'bob', password: 'bob-demo-password', accessKey: 'BOBDEMOACCESSKEY00001', secretKey: 'bob-demo-secret-key', domain: 'demo' },
@@ -23,7 +23,7 @@ describe('emulator seed', () => {
       expect({ ...demoState('another-secret-value-xyz'), tokenSecret: SECRET }).toEqual(state);
     });
 
-    it('has contract.md’s project, domain, users, passwords and AK/SK pairs', () => {
+    it('has the README’s project, domain, users, passwords and AK/SK pairs', () => {
       expect(state.projects[0]).toEqual({ id: '0123456789abcdef0123456789abcdef', name: 'cn-north-4', domainId: DEMO.domain.id });
       const users = state.users
         .filter((u) => u.domainId === DEMO.domain.id)

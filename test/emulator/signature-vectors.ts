@@ -1,5 +1,5 @@
 /**
- * Signing vectors for the SDK-HMAC-SHA256 tests: kms-api.md §8.2 and §12, the Huawei SDK's own
+ * Signing vectors for the SDK-HMAC-SHA256 tests: docs/kms.md §7, the Huawei SDK's own
  * worked example, and the Go SDK's signer_test.go. Each carries its inputs as signRequest takes
  * them and what the documents say comes out.
  */

@@ -1,6 +1,6 @@
 /**
  * Who is calling: an `X-Auth-Token` from the emulator's IAM, or an AK/SK-signed request
- * (kms-api.md §8). Returns the caller, or throws the error Huawei Cloud answers with:
+ * (docs/kms.md §6). Returns the caller, or throws the error Huawei Cloud answers with:
  * 401 APIGW.0301 (flat) for missing, undecodable or unknown credentials and bad signatures;
  * 403 KMS.0303 for a token that expired within the last day, 401 APIGW.0301 for one expired longer
  * ("expired beyond use": the API gateway drops it before KMS sees it); 403 KMS.0321 when the

@@ -1,5 +1,5 @@
 /**
- * The canonical-request steps of Huawei Cloud's `SDK-HMAC-SHA256` signing (kms-api.md §8.2).
+ * The canonical-request steps of Huawei Cloud's `SDK-HMAC-SHA256` signing (docs/kms.md §6; the steps are the Huawei SDKs').
  * Every function is pure and total: it never throws, whatever the input, because the verifier
  * feeds it raw request data. Signing and verification share these, so both sides agree by construction.
  */

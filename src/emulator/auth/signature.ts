@@ -1,5 +1,5 @@
 /**
- * `SDK-HMAC-SHA256` request signing (what the Huawei Cloud SDKs do, kms-api.md §8.2) and its
+ * `SDK-HMAC-SHA256` request signing (what the Huawei Cloud SDKs do, docs/kms.md §6) and its
  * server-side verification for the emulator. The canonical-request steps live in `canonical.ts`.
  */
 import { timingSafeEqual } from 'node:crypto';

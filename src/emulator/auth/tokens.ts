@@ -6,7 +6,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** What a token asserts; the fields mirror IAM's token body (kms-api.md §8.1). */
+/** What a token asserts; the fields mirror IAM's token body (docs/kms.md §6). */
 export interface TokenClaims {
   userId: string;
   userName: string;

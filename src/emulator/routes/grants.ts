@@ -1,5 +1,5 @@
 /**
- * The five grant actions (kms-api.md §2): parse the body, then run the pure operation; changes go
+ * The five grant actions (docs/kms.md §1): parse the body, then run the pure operation; changes go
  * through the store, so they are serialised and on disk before the 200.
  */
 import type { ActionHandler } from '../context.ts';

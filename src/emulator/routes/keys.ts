@@ -1,5 +1,5 @@
 /**
- * The key actions (kms-api.md §5): create-key, describe-key, list-keys.
+ * The key actions (docs/kms.md §1): create-key, describe-key, list-keys.
  */
 import type { ActionHandler } from '../context.ts';
 import { capped } from '../paging.ts';

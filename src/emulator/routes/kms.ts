@@ -1,5 +1,5 @@
 /**
- * The KMS endpoint: every action is `POST /v1.0/{project_id}/kms/{action}` (kms-api.md §1).
+ * The KMS endpoint: every action is `POST /v1.0/{project_id}/kms/{action}` (docs/kms.md §1).
  * Per request, in order: known action (else 404 APIGW.0101), POST (else 405 KMS.0215), faults,
  * authentication (before the body is read as JSON, as the API gateway does), JSON body, sequence,
  * then the action.
