@@ -9,7 +9,7 @@ import type { EmulatorOptions } from './index.ts';
 export { EnvError } from 'envalid';
 
 /** Default port of the standalone emulator (the README's). */
-export const DEFAULT_EMULATOR_PORT = 4010;
+const DEFAULT_EMULATOR_PORT = 4010;
 
 /** A non-empty string (envalid's `str` accepts ""). */
 const text = makeExactValidator<string>((input) => {

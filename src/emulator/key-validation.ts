@@ -8,7 +8,7 @@ import type { Body } from './validation.ts';
 import { field, optionalString, parsePaging, requireKeyId } from './validation.ts';
 
 /** Every key spec, with the usages it allows; the first usage is the default. */
-export const KEY_SPECS: Readonly<Record<string, readonly string[]>> = {
+const KEY_SPECS: Readonly<Record<string, readonly string[]>> = {
   AES_256: ['ENCRYPT_DECRYPT'],
   SM4: ['ENCRYPT_DECRYPT'],
   RSA_2048: ['SIGN_VERIFY', 'ENCRYPT_DECRYPT'],
@@ -23,7 +23,7 @@ export const KEY_SPECS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** list-keys' default `key_spec` filter; `ALL` lifts it. */
-export const DEFAULT_LIST_KEY_SPEC = 'AES_256';
+const DEFAULT_LIST_KEY_SPEC = 'AES_256';
 const MAX_DESCRIPTION = 255;
 const ENTERPRISE_PROJECT = /^(all|0|[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12})$/;
 

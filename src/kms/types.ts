@@ -15,7 +15,6 @@ export const KMS_GRANT_OPERATIONS = [
   'encrypt-data',
   'decrypt-data',
 ] as const;
-export type KmsGrantOperation = (typeof KMS_GRANT_OPERATIONS)[number];
 
 export type KmsPrincipalType = 'user' | 'domain';
 
@@ -106,17 +105,6 @@ export interface KmsDescribeKeyResponse {
   key_info: KmsKeyDetails;
 }
 
-export interface KmsCreateKeyBody {
-  key_alias: string;
-  key_spec?: string;
-  key_usage?: string;
-  key_description?: string;
-  origin?: 'kms' | 'external';
-  enterprise_project_id?: string;
-  sequence?: string;
-  keystore_id?: string;
-}
-
 export interface KmsCreateKeyResponse {
   key_info: { key_id: string; domain_id: string };
 }
@@ -161,7 +149,5 @@ export const KMS_PATTERNS = {
   projectId: /^[0-9a-zA-Z]{32}$/,
 } as const;
 
-/** KMS's per-key grant quota (quota type `grant_per_CMK`). */
-export const KMS_GRANTS_PER_KEY = 100;
 /** The largest `limit` KMS takes, and its default. */
 export const KMS_MAX_LIMIT = 1000;

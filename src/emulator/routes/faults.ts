@@ -10,7 +10,7 @@ import { parseFaultRule } from '../faults.ts';
 import { parseJsonObject } from '../validation.ts';
 
 /** The path of the fault-control endpoint. */
-export const FAULTS_PATH = '/__emulator/faults';
+const FAULTS_PATH = '/__emulator/faults';
 
 /** Registers the fault-control routes on `app`. */
 export function registerFaultRoutes(app: FastifyInstance, deps: EmulatorDeps): void {
