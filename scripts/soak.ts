@@ -8,7 +8,8 @@
  * must be 0: exit status 1 otherwise. Not part of `npm test`.
  */
 import { readFileSync } from 'node:fs';
-import { DEMO } from '../src/emulator/seed.ts';
+import { parseArgs } from 'node:util';
+import { DEMO } from '../src/emulator/index.ts';
 import { grantGlobalId, keyGlobalId } from '../src/relay/globalId.ts';
 import { freePort, spawnScript } from './processes.ts';
 
@@ -19,12 +20,11 @@ const STARTUP_MS = 20_000;
 // ---------------------------------------------------------------------------------------------
 // Arguments, processes
 
-function secondsArg(argv: readonly string[]): number {
-  const at = argv.findIndex((a) => a === '--seconds' || a.startsWith('--seconds='));
-  if (at < 0) return 60;
-  const value = argv[at]?.includes('=') ? argv[at]?.split('=')[1] : argv[at + 1];
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 24 * 3600) throw new Error(`--seconds must be a positive number, got ${value}`);
+/** `--seconds N` (default 60), through node's own argument parser. */
+function secondsArg(args: readonly string[]): number {
+  const { values } = parseArgs({ args: [...args], options: { seconds: { type: 'string', default: '60' } } });
+  const seconds = Number(values.seconds);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 24 * 3600) throw new Error(`--seconds must be a positive number, got ${values.seconds}`);
   return seconds;
 }
 
