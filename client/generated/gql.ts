@@ -14,15 +14,25 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "fragment GrantFields on Grant {\n  id\n  grantId\n  keyId\n  name\n  granteePrincipal\n  granteePrincipalType\n  operations\n  issuingPrincipal\n  retiringPrincipal\n  createdAt\n}": typeof types.GrantFieldsFragmentDoc,
-    "query KeyGrants($keyId: ID!, $first: Int = 20, $after: String) {\n  grants(keyId: $keyId, first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      cursor\n      node {\n        ...GrantFields\n        key {\n          id\n          keyId\n          alias\n          state\n        }\n      }\n    }\n  }\n}": typeof types.KeyGrantsDocument,
-    "query RetirableGrants($first: Int = 20, $after: String) {\n  retirableGrants(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      cursor\n      node {\n        ...GrantFields\n      }\n    }\n  }\n}": typeof types.RetirableGrantsDocument,
+    "mutation CreateGrant($input: CreateGrantInput!) {\n  createGrant(input: $input) {\n    keyId\n    grantId\n    clientMutationId\n    grant {\n      ...GrantFields\n    }\n  }\n}": typeof types.CreateGrantDocument,
+    "fragment GrantFields on Grant {\n  id\n  grantId\n  keyId\n  name\n  granteePrincipal\n  granteePrincipalType\n  operations\n  issuingPrincipal\n  retiringPrincipal\n  createdAt\n}\n\nfragment PageFields on PageInfo {\n  hasNextPage\n  endCursor\n}\n\nfragment GrantPage on GrantConnection {\n  totalCount\n  pageInfo {\n    ...PageFields\n  }\n  edges {\n    cursor\n    node {\n      ...GrantFields\n    }\n  }\n}": typeof types.GrantFieldsFragmentDoc,
+    "query KeyGrants($keyId: ID!, $first: Int = 20, $after: String) {\n  grants(keyId: $keyId, first: $first, after: $after) {\n    ...GrantPage\n    edges {\n      node {\n        key {\n          id\n          keyId\n          alias\n          state\n        }\n      }\n    }\n  }\n}": typeof types.KeyGrantsDocument,
+    "query KeyDetail($keyId: ID!, $first: Int = 20, $after: String, $withKey: Boolean = true) {\n  key(keyId: $keyId) @include(if: $withKey) {\n    ...KeyFields\n  }\n  grants(keyId: $keyId, first: $first, after: $after) {\n    ...GrantPage\n  }\n}": typeof types.KeyDetailDocument,
+    "fragment KeyFields on Key {\n  id\n  keyId\n  alias\n  state\n  spec\n  usage\n  isDefault\n}": typeof types.KeyFieldsFragmentDoc,
+    "query Keys($first: Int = 20, $after: String, $state: KeyState) {\n  keys(first: $first, after: $after, state: $state) {\n    totalCount\n    pageInfo {\n      ...PageFields\n    }\n    edges {\n      cursor\n      node {\n        ...KeyFields\n        grants(first: 0) {\n          totalCount\n        }\n      }\n    }\n  }\n}": typeof types.KeysDocument,
+    "query RetirableGrants($first: Int = 20, $after: String) {\n  retirableGrants(first: $first, after: $after) {\n    ...GrantPage\n  }\n}": typeof types.RetirableGrantsDocument,
+    "mutation RetireGrant($input: RetireGrantInput!) {\n  retireGrant(input: $input) {\n    keyId\n    grantId\n    retiredGrantId\n    clientMutationId\n  }\n}": typeof types.RetireGrantDocument,
     "mutation RevokeGrant($input: RevokeGrantInput!) {\n  revokeGrant(input: $input) {\n    keyId\n    grantId\n    revokedGrantId\n    clientMutationId\n  }\n}": typeof types.RevokeGrantDocument,
 };
 const documents: Documents = {
-    "fragment GrantFields on Grant {\n  id\n  grantId\n  keyId\n  name\n  granteePrincipal\n  granteePrincipalType\n  operations\n  issuingPrincipal\n  retiringPrincipal\n  createdAt\n}": types.GrantFieldsFragmentDoc,
-    "query KeyGrants($keyId: ID!, $first: Int = 20, $after: String) {\n  grants(keyId: $keyId, first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      cursor\n      node {\n        ...GrantFields\n        key {\n          id\n          keyId\n          alias\n          state\n        }\n      }\n    }\n  }\n}": types.KeyGrantsDocument,
-    "query RetirableGrants($first: Int = 20, $after: String) {\n  retirableGrants(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      cursor\n      node {\n        ...GrantFields\n      }\n    }\n  }\n}": types.RetirableGrantsDocument,
+    "mutation CreateGrant($input: CreateGrantInput!) {\n  createGrant(input: $input) {\n    keyId\n    grantId\n    clientMutationId\n    grant {\n      ...GrantFields\n    }\n  }\n}": types.CreateGrantDocument,
+    "fragment GrantFields on Grant {\n  id\n  grantId\n  keyId\n  name\n  granteePrincipal\n  granteePrincipalType\n  operations\n  issuingPrincipal\n  retiringPrincipal\n  createdAt\n}\n\nfragment PageFields on PageInfo {\n  hasNextPage\n  endCursor\n}\n\nfragment GrantPage on GrantConnection {\n  totalCount\n  pageInfo {\n    ...PageFields\n  }\n  edges {\n    cursor\n    node {\n      ...GrantFields\n    }\n  }\n}": types.GrantFieldsFragmentDoc,
+    "query KeyGrants($keyId: ID!, $first: Int = 20, $after: String) {\n  grants(keyId: $keyId, first: $first, after: $after) {\n    ...GrantPage\n    edges {\n      node {\n        key {\n          id\n          keyId\n          alias\n          state\n        }\n      }\n    }\n  }\n}": types.KeyGrantsDocument,
+    "query KeyDetail($keyId: ID!, $first: Int = 20, $after: String, $withKey: Boolean = true) {\n  key(keyId: $keyId) @include(if: $withKey) {\n    ...KeyFields\n  }\n  grants(keyId: $keyId, first: $first, after: $after) {\n    ...GrantPage\n  }\n}": types.KeyDetailDocument,
+    "fragment KeyFields on Key {\n  id\n  keyId\n  alias\n  state\n  spec\n  usage\n  isDefault\n}": types.KeyFieldsFragmentDoc,
+    "query Keys($first: Int = 20, $after: String, $state: KeyState) {\n  keys(first: $first, after: $after, state: $state) {\n    totalCount\n    pageInfo {\n      ...PageFields\n    }\n    edges {\n      cursor\n      node {\n        ...KeyFields\n        grants(first: 0) {\n          totalCount\n        }\n      }\n    }\n  }\n}": types.KeysDocument,
+    "query RetirableGrants($first: Int = 20, $after: String) {\n  retirableGrants(first: $first, after: $after) {\n    ...GrantPage\n  }\n}": types.RetirableGrantsDocument,
+    "mutation RetireGrant($input: RetireGrantInput!) {\n  retireGrant(input: $input) {\n    keyId\n    grantId\n    retiredGrantId\n    clientMutationId\n  }\n}": types.RetireGrantDocument,
     "mutation RevokeGrant($input: RevokeGrantInput!) {\n  revokeGrant(input: $input) {\n    keyId\n    grantId\n    revokedGrantId\n    clientMutationId\n  }\n}": types.RevokeGrantDocument,
 };
 
@@ -43,15 +53,35 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "fragment GrantFields on Grant {\n  id\n  grantId\n  keyId\n  name\n  granteePrincipal\n  granteePrincipalType\n  operations\n  issuingPrincipal\n  retiringPrincipal\n  createdAt\n}"): (typeof documents)["fragment GrantFields on Grant {\n  id\n  grantId\n  keyId\n  name\n  granteePrincipal\n  granteePrincipalType\n  operations\n  issuingPrincipal\n  retiringPrincipal\n  createdAt\n}"];
+export function graphql(source: "mutation CreateGrant($input: CreateGrantInput!) {\n  createGrant(input: $input) {\n    keyId\n    grantId\n    clientMutationId\n    grant {\n      ...GrantFields\n    }\n  }\n}"): (typeof documents)["mutation CreateGrant($input: CreateGrantInput!) {\n  createGrant(input: $input) {\n    keyId\n    grantId\n    clientMutationId\n    grant {\n      ...GrantFields\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "query KeyGrants($keyId: ID!, $first: Int = 20, $after: String) {\n  grants(keyId: $keyId, first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      cursor\n      node {\n        ...GrantFields\n        key {\n          id\n          keyId\n          alias\n          state\n        }\n      }\n    }\n  }\n}"): (typeof documents)["query KeyGrants($keyId: ID!, $first: Int = 20, $after: String) {\n  grants(keyId: $keyId, first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      cursor\n      node {\n        ...GrantFields\n        key {\n          id\n          keyId\n          alias\n          state\n        }\n      }\n    }\n  }\n}"];
+export function graphql(source: "fragment GrantFields on Grant {\n  id\n  grantId\n  keyId\n  name\n  granteePrincipal\n  granteePrincipalType\n  operations\n  issuingPrincipal\n  retiringPrincipal\n  createdAt\n}\n\nfragment PageFields on PageInfo {\n  hasNextPage\n  endCursor\n}\n\nfragment GrantPage on GrantConnection {\n  totalCount\n  pageInfo {\n    ...PageFields\n  }\n  edges {\n    cursor\n    node {\n      ...GrantFields\n    }\n  }\n}"): (typeof documents)["fragment GrantFields on Grant {\n  id\n  grantId\n  keyId\n  name\n  granteePrincipal\n  granteePrincipalType\n  operations\n  issuingPrincipal\n  retiringPrincipal\n  createdAt\n}\n\nfragment PageFields on PageInfo {\n  hasNextPage\n  endCursor\n}\n\nfragment GrantPage on GrantConnection {\n  totalCount\n  pageInfo {\n    ...PageFields\n  }\n  edges {\n    cursor\n    node {\n      ...GrantFields\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "query RetirableGrants($first: Int = 20, $after: String) {\n  retirableGrants(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      cursor\n      node {\n        ...GrantFields\n      }\n    }\n  }\n}"): (typeof documents)["query RetirableGrants($first: Int = 20, $after: String) {\n  retirableGrants(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      cursor\n      node {\n        ...GrantFields\n      }\n    }\n  }\n}"];
+export function graphql(source: "query KeyGrants($keyId: ID!, $first: Int = 20, $after: String) {\n  grants(keyId: $keyId, first: $first, after: $after) {\n    ...GrantPage\n    edges {\n      node {\n        key {\n          id\n          keyId\n          alias\n          state\n        }\n      }\n    }\n  }\n}"): (typeof documents)["query KeyGrants($keyId: ID!, $first: Int = 20, $after: String) {\n  grants(keyId: $keyId, first: $first, after: $after) {\n    ...GrantPage\n    edges {\n      node {\n        key {\n          id\n          keyId\n          alias\n          state\n        }\n      }\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query KeyDetail($keyId: ID!, $first: Int = 20, $after: String, $withKey: Boolean = true) {\n  key(keyId: $keyId) @include(if: $withKey) {\n    ...KeyFields\n  }\n  grants(keyId: $keyId, first: $first, after: $after) {\n    ...GrantPage\n  }\n}"): (typeof documents)["query KeyDetail($keyId: ID!, $first: Int = 20, $after: String, $withKey: Boolean = true) {\n  key(keyId: $keyId) @include(if: $withKey) {\n    ...KeyFields\n  }\n  grants(keyId: $keyId, first: $first, after: $after) {\n    ...GrantPage\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment KeyFields on Key {\n  id\n  keyId\n  alias\n  state\n  spec\n  usage\n  isDefault\n}"): (typeof documents)["fragment KeyFields on Key {\n  id\n  keyId\n  alias\n  state\n  spec\n  usage\n  isDefault\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Keys($first: Int = 20, $after: String, $state: KeyState) {\n  keys(first: $first, after: $after, state: $state) {\n    totalCount\n    pageInfo {\n      ...PageFields\n    }\n    edges {\n      cursor\n      node {\n        ...KeyFields\n        grants(first: 0) {\n          totalCount\n        }\n      }\n    }\n  }\n}"): (typeof documents)["query Keys($first: Int = 20, $after: String, $state: KeyState) {\n  keys(first: $first, after: $after, state: $state) {\n    totalCount\n    pageInfo {\n      ...PageFields\n    }\n    edges {\n      cursor\n      node {\n        ...KeyFields\n        grants(first: 0) {\n          totalCount\n        }\n      }\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query RetirableGrants($first: Int = 20, $after: String) {\n  retirableGrants(first: $first, after: $after) {\n    ...GrantPage\n  }\n}"): (typeof documents)["query RetirableGrants($first: Int = 20, $after: String) {\n  retirableGrants(first: $first, after: $after) {\n    ...GrantPage\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation RetireGrant($input: RetireGrantInput!) {\n  retireGrant(input: $input) {\n    keyId\n    grantId\n    retiredGrantId\n    clientMutationId\n  }\n}"): (typeof documents)["mutation RetireGrant($input: RetireGrantInput!) {\n  retireGrant(input: $input) {\n    keyId\n    grantId\n    retiredGrantId\n    clientMutationId\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

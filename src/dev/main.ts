@@ -19,9 +19,11 @@ if (config.production) exitWithoutKms('NODE_ENV=production runs no embedded KMS 
 const { DEMO, startEmulator } = await loadEmulator();
 
 const emulator = await startEmulator({ port: 0 });
-const alice = emulator.demo['alice'];
-if (alice === undefined) throw new Error('the demo seed has no user alice');
-const preset = { token: alice.token, keyId: DEMO.keys.full };
+const [alice, bob] = [emulator.demo['alice'], emulator.demo['bob']];
+if (alice === undefined || bob === undefined) throw new Error('the demo seed has no users alice and bob');
+// The demo page switches between alice (who created the demo keys) and bob (who may retire some of their grants).
+const users = [alice, bob].map(({ name, token, userId }) => ({ name, token, userId }));
+const preset = { token: alice.token, keyId: DEMO.keys.full, users };
 // CURSOR_SECRET unset is right here: one process, nothing to share (the gateway makes a key of its own).
 const gateway = await startGateway({ ...config, kmsEndpoint: emulator.url, kmsProjectId: emulator.projectId }, { preset });
 for (const line of helpLines(gateway, emulator, preset)) console.log(line);

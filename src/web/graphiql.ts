@@ -12,17 +12,73 @@ import type { DemoPreset } from './preset.ts';
 /** Yoga's GraphiQL options plus the initial variables the gateway presets (the demo key). */
 export type GatewayGraphiQLOptions = GraphiQLOptions & { variables?: string };
 
-/** GraphiQL's first view: a key's grants with paging and the key's alias and state. */
-const EXAMPLE_QUERY = `# A key's grants, 10 at a time: copy pageInfo.endCursor into "after" for the next page.
+/**
+ * GraphiQL's first view: one operation (so ▶ runs it straight away) listing the caller's keys with
+ * their grant counts and one key's grants with paging and the key's alias and state; then the
+ * writes, commented out, ready to try.
+ */
+const EXAMPLE_QUERY = `# Your keys with their grant counts, and one key's grants,
+# 10 at a time: copy grants.pageInfo.endCursor into "after"
+# (Variables) and run again for the next page.
 query KeyGrants($keyId: ID!, $after: String) {
+  # 1 list-keys, and 1 list-grants per key for its count
+  # (first: 0 asks for totalCount only). Add state: ENABLED
+  # to filter; after: "<keys endCursor>" for the next page.
+  keys(first: 20) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges {
+      node {
+        keyId alias state spec
+        grants(first: 0) { totalCount }
+      }
+    }
+  }
   grants(keyId: $keyId, first: 10, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
     edges {
-      node { grantId name granteePrincipal operations createdAt key { alias state } }
+      node {
+        grantId name granteePrincipal operations createdAt
+        key { alias state }
+      }
     }
   }
 }
+
+# Writes: uncomment one (select it, Ctrl-/), put ids in, run it
+# (▶ asks which operation). Never retried: after a timeout,
+# list the grants before trying again.
+#
+# Create: the key's creator (alice, on the demo keys) or a
+# grantee holding CREATE_GRANT. A key holds at most 100 grants:
+# on the demo key in Variables the answer is BAD_USER_INPUT with
+# extensions.kmsErrorCode "KMS.2404"; try a keyId from keys.
+# mutation CreateGrant($keyId: ID!) {
+#   createGrant(input: {
+#     keyId: $keyId
+#     granteePrincipal: "3cf105295f918eb8f4dd96d1b545117d" # bob
+#     granteePrincipalType: USER
+#     operations: [DESCRIBE_KEY, ENCRYPT_DATA]
+#     name: "app/reader"
+#     retiringPrincipal: "3cf105295f918eb8f4dd96d1b545117d"
+#     clientMutationId: "c1"
+#   }) {
+#     grantId
+#     grant { id name operations createdAt }
+#   }
+# }
+#
+# Retire: the grant's issuer, its retiring principal, or a
+# grantee holding RETIRE_GRANT. Yours to retire:
+#   retirableGrants { edges { node { keyId grantId name } } }
+# mutation RetireGrant {
+#   retireGrant(input: {
+#     keyId: "<key id>"
+#     grantId: "<64 hex digits>"
+#     clientMutationId: "r1"
+#   }) { retiredGrantId }
+# }
 `;
 
 /** The gateway's GraphiQL options (yoga's `graphiql`): the example query, and the preset's token and key when there is one. */
