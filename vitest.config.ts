@@ -17,5 +17,9 @@ export default defineConfig({
     hookTimeout: 20_000,
     // Each file starts its own loopback servers; two cores, so keep the fan-out modest.
     maxWorkers: 2,
+    // Test files of one worker share the modules they import (the gateway, the emulator, their
+    // libraries): loading them again for every file cost more than all the tests together. No
+    // test changes process-wide state (environment, globals, cwd); each starts its own servers.
+    isolate: false,
   },
 });

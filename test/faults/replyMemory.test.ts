@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO, startEmulator, type FaultEffect, type RunningEmulator } from '../../src/emulator/index.ts';
-import { spawnGateway, type GatewayProcess } from '../production/support/process.ts';
+import { spawnGateway, type GatewayProcess } from '../start/support.ts';
 
 /** Resident set size of process `pid`, bytes (Linux). */
 function rss(pid: number): number {

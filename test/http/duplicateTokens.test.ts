@@ -7,26 +7,39 @@
  */
 import { request } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeGrants, makeKey, makeKeyId } from '../support/fixtures.ts';
-import { ALICE, BOB, gql, startStack, type GqlBody, type Stack } from '../support/gateway.ts';
 import { keyGlobalId } from '../../src/relay/globalId.ts';
+import { DEMO, startEmulatorStack, type EmulatorStack } from '../support/emulatorStack.ts';
+import { gql, type GqlBody } from '../support/gateway.ts';
 
-const KEY = makeKeyId(77);
+// Fixtures: demo-backup, alice's key with 6 grants (bob, of the same account, may list it too).
+const KEY = DEMO.keys.backup;
 const GRANTS_QUERY = 'query($k: ID!) { grants(keyId: $k, first: 5) { totalCount } }';
+const HEALTHY = { data: { grants: { totalCount: DEMO.grantCounts.backup } } };
 const ONE_HEADER = /one KMS token in one header/i;
 
-let stack: Stack;
+let stack: EmulatorStack;
+let alice = '';
+let bob = '';
 beforeAll(async () => {
-  stack = await startStack({ keys: [makeKey(KEY, 'duplicates')], grants: makeGrants(KEY, 3) });
+  stack = await startEmulatorStack();
+  ({ alice, bob } = stack.tokens);
 });
 afterAll(async () => stack.close());
-beforeEach(() => stack.fake.reset());
+beforeEach(() => stack.emulator.reset());
 
 /** Node's request headers: an array value is sent as that many header lines. */
 type RawHeaders = Record<string, string | string[]>;
 
-/** One GraphQL request over node:http; POST JSON, or GET with the operation in the URL. */
-function send(method: 'POST' | 'GET', query: string, variables: Record<string, unknown>, headers: RawHeaders): Promise<{ status: number; body: GqlBody<unknown> }> {
+/**
+ * One GraphQL request over node:http; POST JSON, or GET with the operation in the URL. (Not the
+ * suite's `gql`: fetch folds repeated headers into one line, and this test needs them apart.)
+ */
+function send(
+  method: 'POST' | 'GET',
+  query: string,
+  variables: Record<string, unknown>,
+  headers: RawHeaders,
+): Promise<{ status: number; body: GqlBody<unknown> }> {
   const url = new URL(stack.gw.graphqlUrl);
   const payload = JSON.stringify({ query, variables });
   if (method === 'GET') {
@@ -49,7 +62,9 @@ function send(method: 'POST' | 'GET', query: string, variables: Record<string, u
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as GqlBody<unknown> }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as GqlBody<unknown> }),
+        );
       },
     );
     req.on('error', reject);
@@ -69,29 +84,35 @@ function shape({ status, body }: { status: number; body: GqlBody<unknown> }): ob
 const REFUSED = { status: 200, data: null, errors: [{ path: ['grants'], code: 'UNAUTHENTICATED', oneHeader: true }] };
 
 describe('repeated token headers', () => {
-  it.each<[string, RawHeaders]>([
-    ['two X-Auth-Token headers (two tokens)', { 'x-auth-token': [ALICE.token, BOB.token] }],
-    ['two X-Auth-Token headers (the same token twice)', { 'x-auth-token': [ALICE.token, ALICE.token] }],
-    ['two X-Auth-Token headers, one of them empty', { 'x-auth-token': [ALICE.token, ''] }],
-    ['two Authorization: Bearer headers', { authorization: [`Bearer ${ALICE.token}`, `Bearer ${BOB.token}`] }],
-    ['two Authorization headers beside one X-Auth-Token', { 'x-auth-token': ALICE.token, authorization: [`Bearer ${ALICE.token}`, 'Basic YWxpY2U6cGFzcw=='] }],
-    ['a token with a comma (two tokens folded into one line by a proxy)', { 'x-auth-token': `${ALICE.token}, ${BOB.token}` }],
-    ['a Bearer token with a comma', { authorization: `Bearer ${ALICE.token},${BOB.token}` }],
+  it.each<[string, () => RawHeaders]>([
+    ['two X-Auth-Token headers (two tokens)', () => ({ 'x-auth-token': [alice, bob] })],
+    ['two X-Auth-Token headers (the same token twice)', () => ({ 'x-auth-token': [alice, alice] })],
+    ['two X-Auth-Token headers, one of them empty', () => ({ 'x-auth-token': [alice, ''] })],
+    ['two Authorization: Bearer headers', () => ({ authorization: [`Bearer ${alice}`, `Bearer ${bob}`] })],
+    [
+      'two Authorization headers beside one X-Auth-Token',
+      () => ({ 'x-auth-token': alice, authorization: [`Bearer ${alice}`, 'Basic YWxpY2U6cGFzcw=='] }),
+    ],
+    ['a token with a comma (two tokens folded into one line by a proxy)', () => ({ 'x-auth-token': `${alice}, ${bob}` })],
+    ['a Bearer token with a comma', () => ({ authorization: `Bearer ${alice},${bob}` })],
   ])('refuses %s as UNAUTHENTICATED, saying one token header is allowed, with no KMS call', async (_name, headers) => {
-    const answer = await send('POST', GRANTS_QUERY, { k: KEY }, headers);
+    const answer = await send('POST', GRANTS_QUERY, { k: KEY }, headers());
     expect(shape(answer)).toEqual(REFUSED);
-    expect(stack.fake.requests).toEqual([]);
+    expect(stack.emulator.requests).toEqual([]);
   });
 
   it('refuses them on GET too', async () => {
-    const answer = await send('GET', GRANTS_QUERY, { k: KEY }, { 'x-auth-token': [ALICE.token, BOB.token] });
+    const answer = await send('GET', GRANTS_QUERY, { k: KEY }, { 'x-auth-token': [alice, bob] });
     expect(shape(answer)).toEqual(REFUSED);
-    expect(stack.fake.requests).toEqual([]);
+    expect(stack.emulator.requests).toEqual([]);
   });
 
   it('answers like a request with no token, but for the message', async () => {
     const query = `query($k: ID!) { grants(keyId: $k) { totalCount } retirableGrants { totalCount } }`;
-    const [repeated, none] = await Promise.all([send('POST', query, { k: KEY }, { 'x-auth-token': [ALICE.token, BOB.token] }), send('POST', query, { k: KEY }, {})]);
+    const [repeated, none] = await Promise.all([
+      send('POST', query, { k: KEY }, { 'x-auth-token': [alice, bob] }),
+      send('POST', query, { k: KEY }, {}),
+    ]);
     const withoutMessages = (a: { status: number; body: GqlBody<unknown> }) => ({
       status: a.status,
       data: a.body.data,
@@ -99,32 +120,44 @@ describe('repeated token headers', () => {
     });
     expect(withoutMessages(repeated)).toEqual(withoutMessages(none));
     expect(withoutMessages(repeated).errors).toHaveLength(2);
-    expect({ repeated: repeated.body.errors?.map((e) => ONE_HEADER.test(e.message)), none: none.body.errors?.map((e) => ONE_HEADER.test(e.message)) }).toEqual({
+    expect({
+      repeated: repeated.body.errors?.map((e) => ONE_HEADER.test(e.message)),
+      none: none.body.errors?.map((e) => ONE_HEADER.test(e.message)),
+    }).toEqual({
       repeated: [true, true],
       none: [false, false],
     });
-    expect(stack.fake.requests).toEqual([]);
+    expect(stack.emulator.requests).toEqual([]);
   });
 
   it('refuses a nullable KMS field (node) the same way, resolving it to null', async () => {
-    const answer = await send('POST', 'query($id: ID!) { node(id: $id) { id } }', { id: keyGlobalId(KEY) }, { 'x-auth-token': [ALICE.token, ALICE.token] });
-    expect(shape(answer)).toEqual({ status: 200, data: { node: null }, errors: [{ path: ['node'], code: 'UNAUTHENTICATED', oneHeader: true }] });
-    expect(stack.fake.requests).toEqual([]);
+    const answer = await send(
+      'POST',
+      'query($id: ID!) { node(id: $id) { id } }',
+      { id: keyGlobalId(KEY) },
+      { 'x-auth-token': [alice, alice] },
+    );
+    expect(shape(answer)).toEqual({
+      status: 200,
+      data: { node: null },
+      errors: [{ path: ['node'], code: 'UNAUTHENTICATED', oneHeader: true }],
+    });
+    expect(stack.emulator.requests).toEqual([]);
   });
 
   it('still answers fields that need no KMS', async () => {
-    const answer = await send('POST', '{ __typename }', {}, { 'x-auth-token': [ALICE.token, BOB.token] });
+    const answer = await send('POST', '{ __typename }', {}, { 'x-auth-token': [alice, bob] });
     expect(answer).toEqual({ status: 200, body: { data: { __typename: 'Query' } } });
   });
 
   it('accepts one X-Auth-Token beside one Authorization (X-Auth-Token wins), as before', async () => {
-    const answer = await send('POST', GRANTS_QUERY, { k: KEY }, { 'x-auth-token': ALICE.token, authorization: `Bearer ${BOB.token}` });
-    expect(answer.body).toEqual({ data: { grants: { totalCount: 3 } } });
-    expect(stack.fake.requests.map((r) => r.headers['x-auth-token'])).toEqual([ALICE.token]);
+    const answer = await send('POST', GRANTS_QUERY, { k: KEY }, { 'x-auth-token': alice, authorization: `Bearer ${bob}` });
+    expect(answer.body).toEqual(HEALTHY);
+    expect(stack.emulator.requests.map((r) => r.headers['x-auth-token'])).toEqual([alice]);
   });
 
   it('accepts a single token sent the usual way (fetch)', async () => {
-    const { body } = await gql(stack.gw, GRANTS_QUERY, { k: KEY }, { authorization: `Bearer ${BOB.token}` });
-    expect(body).toEqual({ data: { grants: { totalCount: 3 } } });
+    const { body } = await gql(stack.gw, GRANTS_QUERY, { k: KEY }, { authorization: `Bearer ${bob}` });
+    expect(body).toEqual(HEALTHY);
   });
 });

@@ -5,16 +5,15 @@
  */
 import { request } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { FakeKms } from '../support/fakeKms.ts';
-import { ALICE, PROJECT, asUser } from '../support/gateway.ts';
 import { DEFAULT_CONFIG, type GatewayConfig } from '../../src/config.ts';
 import { startGateway, type RunningGateway } from '../../src/server/gateway.ts';
 import { ownUrl, vendorUrl } from '../../src/web/assets.ts';
 import { buildWeb } from '../../scripts/build-web.ts';
-import { KEY, startPolicyKms } from '../production/support/policyGateways.ts';
+import { DEMO, startEmulator, type RunningEmulator } from '../../src/emulator/index.ts';
 
 /** What `npm start` presets on the embedded emulator: the demo page then carries a live token. */
-const DEMO = { token: 'MIIdemo-TOKEN-3b9f1e7d2c', keyId: KEY };
+const KEY = DEMO.keys.app;
+const PRESET = { token: 'MIIdemo-TOKEN-3b9f1e7d2c', keyId: KEY };
 const PRODUCTION: Partial<GatewayConfig> = { production: true, graphiql: false, introspection: false, demoPage: false, sourceMaps: false };
 const ALLOWED_ORIGIN = 'https://app.example';
 const FOREIGN_ORIGIN = 'https://evil.example';
@@ -24,7 +23,7 @@ const MAPS = [vendorUrl('graphiql', 'graphiql.min.js.map'), vendorUrl('graphiql'
 /** The scripts and stylesheets that end with a `sourceMappingURL` comment when served as built. */
 const MAPPED = [vendorUrl('graphiql', 'graphiql.min.js'), vendorUrl('graphiql', 'graphiql.min.css')];
 
-let fake: FakeKms;
+let emulator: RunningEmulator;
 /** Development defaults, with the demo preset. */
 let dev: RunningGateway;
 /** Production settings, with the demo preset (what a production start on the emulator would be). */
@@ -35,8 +34,8 @@ const started: RunningGateway[] = [];
 
 function start(overrides: Partial<GatewayConfig>): Promise<RunningGateway> {
   return startGateway(
-    { ...DEFAULT_CONFIG, port: 0, logLevel: 'silent', kmsEndpoint: fake.url, kmsProjectId: PROJECT, kmsTimeoutMs: 300, kmsReadRetries: 1, ...overrides },
-    { preset: DEMO },
+    { ...DEFAULT_CONFIG, port: 0, logLevel: 'silent', kmsEndpoint: emulator.url, kmsProjectId: emulator.projectId, kmsTimeoutMs: 300, kmsReadRetries: 1, ...overrides },
+    { preset: PRESET },
   ).then((g) => {
     started.push(g);
     return g;
@@ -45,14 +44,17 @@ function start(overrides: Partial<GatewayConfig>): Promise<RunningGateway> {
 
 beforeAll(async () => {
   await buildWeb(); // the demo bundle and its map, as `npm ci` leaves them
-  fake = await startPolicyKms();
+  emulator = await startEmulator();
   [dev, prod, graphiqlNoMaps] = await Promise.all([start({}), start(PRODUCTION), start({ ...PRODUCTION, graphiql: true })]);
 });
 afterAll(async () => {
   await Promise.all(started.map((g) => g.close()));
-  await fake.close();
+  await emulator.close();
 });
-beforeEach(() => fake.reset());
+beforeEach(async () => emulator.reset());
+
+/** alice's demo token as a request header. */
+const alice = (): Record<string, string> => ({ 'x-auth-token': emulator.demo['alice']?.token ?? '' });
 
 interface Answer {
   status: number;
@@ -90,9 +92,9 @@ describe('web routes follow config.demoPage and config.sourceMaps', () => {
       fetchText(dev.url + '/', { headers: BROWSER_GET }),
     ]);
     expect({
-      get: { status: get.status, token: get.text.includes(DEMO.token), demo: get.text.includes('demo-page') },
+      get: { status: get.status, token: get.text.includes(PRESET.token), demo: get.text.includes('demo-page') },
       head: head.status,
-      dev: { status: devGet.status, token: devGet.text.includes(DEMO.token) },
+      dev: { status: devGet.status, token: devGet.text.includes(PRESET.token) },
     }).toEqual({ get: { status: 404, token: false, demo: false }, head: 404, dev: { status: 200, token: true } });
   });
 
@@ -163,18 +165,18 @@ describe('Cache-Control: no-store on every GraphQL answer', () => {
   };
 
   it.each([
-    ['POST, authenticated data', () => jsonPost(prod, JSON.stringify({ query: GRANTS, variables: { k: KEY } }), asUser(ALICE)), 200],
+    ['POST, authenticated data', () => jsonPost(prod, JSON.stringify({ query: GRANTS, variables: { k: KEY } }), alice()), 200],
     ['POST, no token (UNAUTHENTICATED)', () => jsonPost(prod, JSON.stringify({ query: GRANTS, variables: { k: KEY } })), 200],
     ['POST, KMS error', () => jsonPost(prod, JSON.stringify({ query: GRANTS, variables: { k: KEY } }), { 'x-auth-token': 'not-a-known-token' }), 200],
-    ['POST, validation error', () => jsonPost(prod, JSON.stringify({ query: '{ nope }' }), asUser(ALICE)), 400],
-    ['POST, unparsable JSON', () => jsonPost(prod, '{"query":', asUser(ALICE)), 400],
+    ['POST, validation error', () => jsonPost(prod, JSON.stringify({ query: '{ nope }' }), alice()), 400],
+    ['POST, unparsable JSON', () => jsonPost(prod, '{"query":', alice()), 400],
     ['POST, text/plain (415)', () => fetchText(prod.graphqlUrl, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"query":"{ __typename }"}' }), 415],
     ['POST, body over the limit (413)', () => jsonPost(prod, JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(DEFAULT_CONFIG.maxBodyBytes) } })), 413],
-    ['GET, authenticated data', () => get(prod, { query: GRANTS, variables: JSON.stringify({ k: KEY }) }, asUser(ALICE)), 200],
+    ['GET, authenticated data', () => get(prod, { query: GRANTS, variables: JSON.stringify({ k: KEY }) }, alice()), 200],
     ['GET, without a CSRF-safe header (403)', () => get(prod, { query: '{ __typename }' }), 403],
-    ['GET, a mutation (405)', () => get(prod, { query: 'mutation { __typename }' }, asUser(ALICE)), 405],
+    ['GET, a mutation (405)', () => get(prod, { query: 'mutation { __typename }' }, alice()), 405],
     ['PUT (405)', () => fetchText(prod.graphqlUrl, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' }), 405],
-    ['development POST', () => jsonPost(dev, JSON.stringify({ query: GRANTS, variables: { k: KEY } }), asUser(ALICE)), 200],
+    ['development POST', () => jsonPost(dev, JSON.stringify({ query: GRANTS, variables: { k: KEY } }), alice()), 200],
     ['development GraphiQL page (carries the demo token)', () => fetchText(dev.graphqlUrl, { headers: BROWSER_GET }), 200],
   ] as const)('%s', async (_name, send, status) => {
     const answer = await send();
@@ -194,7 +196,7 @@ describe('Vary: Origin wherever the CORS headers depend on the origin', () => {
   const post = (g: RunningGateway, origin?: string) =>
     fetchText(g.graphqlUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(origin !== undefined && { origin }), ...asUser(ALICE) },
+      headers: { 'content-type': 'application/json', ...(origin !== undefined && { origin }), ...alice() },
       body: JSON.stringify({ query: '{ __typename }' }),
     });
   const varyTokens = (a: Answer): string[] => (a.headers.get('vary') ?? '').split(',').map((t) => t.trim().toLowerCase()).filter((t) => t !== '');

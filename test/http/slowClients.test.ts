@@ -5,9 +5,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { pino } from 'pino';
 import { DEFAULT_CONFIG } from '../../src/config.ts';
 import { startGateway, type RunningGateway } from '../../src/server/gateway.ts';
-import { startFakeKms, type FakeKms } from '../support/fakeKms.ts';
-import { makeGrants, makeKey, makeKeyId } from '../support/fixtures.ts';
-import { ALICE, PROJECT, TOKENS, asUser } from '../support/gateway.ts';
+import { DEMO, startEmulator, type RunningEmulator } from '../../src/emulator/index.ts';
+import { kmsCalls, listFromKms } from '../support/emulatorStack.ts';
 
 /**
  * Slow clients (slowloris): sockets that send their headers, or their body, a byte at a time.
@@ -16,10 +15,10 @@ import { ALICE, PROJECT, TOKENS, asUser } from '../support/gateway.ts';
  * keeps serving the connections it already holds.
  */
 
-// Fixtures: a key whose grants answer at once, and one whose list-grants KMS answers late.
-const KEY = makeKeyId(900);
-const SLOW_KEY = makeKeyId(901);
-const GRANTS = [...makeGrants(KEY, 3), ...makeGrants(SLOW_KEY, 2)];
+// Fixtures: the emulator's demo keys `backup`, whose grants KMS lists at once, and `app`, whose
+// list-grants KMS answers late where a test says so; their grant counts read straight from KMS.
+const KEY = DEMO.keys.backup;
+const SLOW_KEY = DEMO.keys.app;
 
 /** Small limits, so the test takes seconds. */
 const LIMITS = { headersTimeoutMs: 500, requestTimeoutMs: 1500, keepAliveTimeoutMs: 5000, maxConnections: 20 };
@@ -62,7 +61,7 @@ function postGrants(gw: RunningGateway, agent: Agent | false, keyId: string): Pr
       {
         method: 'POST',
         agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...asUser(ALICE) },
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-auth-token': aliceToken },
       },
       (res) => {
         let text = '';
@@ -158,12 +157,18 @@ async function until(condition: () => boolean, ms: number): Promise<boolean> {
   return true;
 }
 
-let fake: FakeKms;
+let emulator: RunningEmulator;
+let aliceToken: string;
+/** How many grants KMS holds on KEY and on SLOW_KEY. */
+let counts: { key: number; slowKey: number };
 beforeAll(async () => {
-  fake = await startFakeKms({ tokens: TOKENS, keys: [makeKey(KEY, 'slow-a'), makeKey(SLOW_KEY, 'slow-b')], grants: GRANTS });
+  emulator = await startEmulator();
+  aliceToken = emulator.demo['alice']?.token ?? '';
+  const [key, slowKey] = await Promise.all([KEY, SLOW_KEY].map(async (k) => (await listFromKms(emulator, k, aliceToken)).length));
+  counts = { key: key ?? 0, slowKey: slowKey ?? 0 };
 });
-afterAll(async () => fake.close());
-beforeEach(() => fake.reset());
+afterAll(async () => emulator?.close());
+beforeEach(async () => emulator.reset());
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -177,8 +182,8 @@ async function gatewayWithLog(): Promise<{ gw: RunningGateway; log: () => string
       ...DEFAULT_CONFIG,
       ...LIMITS,
       port: 0,
-      kmsEndpoint: fake.url,
-      kmsProjectId: PROJECT,
+      kmsEndpoint: emulator.url,
+      kmsProjectId: emulator.projectId,
       kmsTimeoutMs: SLOW_KMS_MS + 2000,
       operationTimeoutMs: SLOW_KMS_MS + 3000,
       kmsReadRetries: 0,
@@ -198,10 +203,10 @@ describe('slow clients (MAX_CONNECTIONS, HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS)
     const keepAlive = new Agent({ keepAlive: true, maxSockets: 1 });
     cleanups.push(() => keepAlive.destroy());
     const warmUp = await postGrants(gw, keepAlive, KEY);
-    fake.script({ action: 'list-grants', where: (r) => (r.body as { key_id?: string }).key_id === SLOW_KEY }, { delayMs: SLOW_KMS_MS }, 1);
+    emulator.faults.set({ action: 'list-grants', keyId: SLOW_KEY, times: 1, latencyMs: SLOW_KMS_MS });
     const inFlightStarted = performance.now();
     const inFlight = postGrants(gw, false, SLOW_KEY);
-    await until(() => fake.calls('list-grants').some((r) => (r.body as { key_id?: string }).key_id === SLOW_KEY), 2000);
+    await until(() => kmsCalls(emulator, 'list-grants').some((r) => r.body?.['key_id'] === SLOW_KEY), 2000);
 
     const attack = slowHeaderAttack(gw.url, ATTACKERS);
     cleanups.push(() => attack.stop());
@@ -254,14 +259,14 @@ describe('slow clients (MAX_CONNECTIONS, HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS)
       serverErrors: log().includes('http server error'),
       refusalLogged: await until(() => log().includes('connections refused: MAX_CONNECTIONS reached'), 1500),
     }).toEqual({
-      warmUp: { status: 200, grants: 3, reused: false },
-      duringAttack: { status: 200, grants: 3, reused: true },
-      inFlight: { status: 200, grants: 2, reused: false, notCutByRequestTimeout: true },
+      warmUp: { status: 200, grants: counts.key, reused: false },
+      duringAttack: { status: 200, grants: counts.key, reused: true },
+      inFlight: { status: 200, grants: counts.slowKey, reused: false, notCutByRequestTimeout: true },
       refusedOverCap: true,
       heldInFirstWave: 'within cap',
       overdue: [],
       cutWith408: true,
-      fresh: { status: 200, grants: 3, reused: false, withinHeadersTimeout: true },
+      fresh: { status: 200, grants: counts.key, reused: false, withinHeadersTimeout: true },
       emfile: false,
       serverErrors: false,
       refusalLogged: true,

@@ -1,30 +1,35 @@
 /**
  * What a production gateway shows an outsider through GraphQL itself: `__type` reveals nothing,
  * and none of graphql-cop's probes (dolevf/graphql-cop 1.15, run with a valid token) finds more
- * than the GET support the contract allows. Over loopback HTTP, against a fake KMS.
+ * than the GET support the contract allows. Over loopback HTTP, against the KMS emulator.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { FakeKms } from '../support/fakeKms.ts';
-import { ALICE, asUser, gql, startGatewayOn } from '../support/gateway.ts';
+import { DEMO, gatewayOn, listFromKms, startEmulatorStack, type EmulatorStack } from '../support/emulatorStack.ts';
+import { gql } from '../support/gateway.ts';
 import type { RunningGateway } from '../../src/server/gateway.ts';
 import type { GatewayConfig } from '../../src/config.ts';
-import { KEY, startPolicyKms } from '../production/support/policyGateways.ts';
 
 /** What NODE_ENV=production turns off. */
 const PRODUCTION: Partial<GatewayConfig> = { production: true, graphiql: false, introspection: false, demoPage: false, sourceMaps: false };
 
-let fake: FakeKms;
+const KEY = DEMO.keys.app;
+
+let stack: EmulatorStack;
+/** How many grants KEY holds, read straight from KMS. */
+let keyGrants: number;
 let prod: RunningGateway;
 let dev: RunningGateway;
 beforeAll(async () => {
-  fake = await startPolicyKms();
-  [prod, dev] = await Promise.all([startGatewayOn(fake, PRODUCTION), startGatewayOn(fake)]);
+  stack = await startEmulatorStack();
+  dev = stack.gw;
+  prod = await gatewayOn(stack.emulator, PRODUCTION);
+  keyGrants = (await listFromKms(stack.emulator, KEY, stack.tokens.alice)).length;
 });
 afterAll(async () => {
-  await Promise.all([prod.close(), dev.close()]);
-  await fake.close();
+  await prod?.close();
+  await stack?.close();
 });
-beforeEach(() => fake.reset());
+beforeEach(async () => stack.emulator.reset());
 
 /** A GET of the GraphQL endpoint with `params` in the query string. */
 async function getJson(g: RunningGateway, params: Record<string, string>, headers: Record<string, string>): Promise<{ status: number; json: unknown }> {
@@ -81,7 +86,7 @@ describe('production: __type reveals nothing', () => {
   it('answers null when the name is a variable, over POST and GET (graphql-http 28B9 and 6A70 stay green)', async () => {
     const query = 'query Type($name: String!) { __type(name: $name) { name fields { name } } }';
     const post = await gql(prod, query, { name: 'Query' });
-    const get = await getJson(prod, { query, variables: JSON.stringify({ name: 'Mutation' }) }, asUser(ALICE));
+    const get = await getJson(prod, { query, variables: JSON.stringify({ name: 'Mutation' }) }, stack.alice);
     expect({ post: { status: post.status, body: post.body }, get }).toEqual({
       post: { status: 200, body: { data: { __type: null } } },
       get: { status: 200, json: { data: { __type: null } } },
@@ -102,8 +107,8 @@ describe('production: __type reveals nothing', () => {
 
   it('leaves a real query beside __type untouched (KMS answers it)', async () => {
     const query = 'query($k: ID!) { t: __type(name: "Query") { name } grants(keyId: $k, first: 2) { totalCount } }';
-    const { body } = await gql(prod, query, { k: KEY }, asUser(ALICE));
-    expect(body).toEqual({ data: { t: null, grants: { totalCount: 10 } } });
+    const { body } = await gql(prod, query, { k: KEY }, stack.alice);
+    expect(body).toEqual({ data: { t: null, grants: { totalCount: keyGrants } } });
   });
 });
 
@@ -154,7 +159,8 @@ describe('shape limits that count every field copy and cap the errors reported',
  * its User-Agent and `Accept: *\/*`; GET probes put `query` in the URL.
  */
 describe('graphql-cop against production, with a token', () => {
-  const COP_HEADERS = { 'user-agent': 'graphql-cop/1.15', accept: '*/*', ...asUser(ALICE) };
+  /** What graphql-cop sends with every probe (read inside tests: the token exists once the stack runs). */
+  const copHeaders = (): Record<string, string> => ({ 'user-agent': 'graphql-cop/1.15', accept: '*/*', ...stack.alice });
 
   /** Python's `len()` of a decoded JSON value, as graphql-cop applies it to bodies. */
   const pyLen = (value: unknown): number => (Array.isArray(value) ? value.length : typeof value === 'object' && value !== null ? Object.keys(value).length : 0);
@@ -162,7 +168,7 @@ describe('graphql-cop against production, with a token', () => {
     path.reduce<unknown>((v, key) => (typeof v === 'object' && v !== null ? (v as Record<string | number, unknown>)[key] : undefined), value);
 
   const post = async (g: RunningGateway, body: unknown): Promise<{ json: unknown; text: string }> => {
-    const response = await fetch(g.graphqlUrl, { method: 'POST', headers: { ...COP_HEADERS, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(g.graphqlUrl, { method: 'POST', headers: { ...copHeaders(), 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const text = await response.text();
     return { json: parseJson(text), text };
   };
@@ -170,7 +176,7 @@ describe('graphql-cop against production, with a token', () => {
   const copGet = async (url: string, params?: Record<string, string>, method = 'GET'): Promise<{ json: unknown; text: string }> => {
     const target = new URL(url);
     for (const [name, value] of Object.entries(params ?? {})) target.searchParams.set(name, value);
-    const response = await fetch(target, { method, headers: COP_HEADERS });
+    const response = await fetch(target, { method, headers: copHeaders() });
     const text = await response.text();
     return { json: parseJson(text), text };
   };
@@ -219,7 +225,7 @@ describe('graphql-cop against production, with a token', () => {
 
   it('finds only GET support (which the contract allows) on production', async () => {
     expect(await findings(prod)).toEqual(['GET based Queries (possible CSRF)']);
-    expect(fake.requests).toEqual([]);
+    expect(stack.emulator.requests).toEqual([]);
   });
 
   // GraphiQL is not among them: yoga renders it for `Accept: text/html` only, and graphql-cop sends `*/*`.

@@ -6,30 +6,51 @@
  * pages.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeGrants, makeKey, makeKeyId } from '../support/fixtures.ts';
-import { ALICE, CONNECTION_FIELDS, asUser, gql, startStack } from '../support/gateway.ts';
-import type { ConnectionShape, Stack } from '../support/gateway.ts';
+import { callKms, kmsCalls, listFromKms, startEmulatorStack, type EmulatorStack } from '../support/emulatorStack.ts';
+import { CONNECTION_FIELDS, gql, type ConnectionShape } from '../support/gateway.ts';
 
-const KEY = makeKeyId(25);
-const GRANTS = makeGrants(KEY, 25);
-const GRANT_IDS = GRANTS.map((g) => g.grant_id);
+/** Grants on the key made for this file (four KMS pages of 7, the last one short). */
+const GRANT_COUNT = 25;
 /** KMS's page size while the cursors are issued. */
 const WALK_CAP = 7;
 /** KMS's page size when they are used: shorter (down to one grant), and longer than any `limit`. */
 const RESUME_CAPS = [3, 1, 1000] as const;
+/** Cursors resumed side by side (three requests each): enough to overlap waits, few enough not to time KMS out. */
+const RESUMES_AT_ONCE = 4;
 
 const QUERY = `query($keyId: ID!, $first: Int, $after: String) {
   page: grants(keyId: $keyId, first: $first, after: $after) { ${CONNECTION_FIELDS} } }`;
 
-let stack: Stack;
+let stack: EmulatorStack;
+/** alice's key holding {@link GRANT_COUNT} grants, made through the emulator's KMS API. */
+let KEY = '';
+let GRANT_IDS: string[] = [];
 beforeAll(async () => {
-  stack = await startStack({ keys: [makeKey(KEY, 'resume')], grants: GRANTS, pageCap: WALK_CAP });
+  stack = await startEmulatorStack({}, { pageCap: WALK_CAP, markers: 'opaque' });
+  const { emulator, tokens } = stack;
+  const created = (await callKms(emulator, 'create-key', { key_alias: 'resume-across-page-sizes' }, tokens.alice)) as {
+    key_info: { key_id: string };
+  };
+  KEY = created.key_info.key_id;
+  for (let i = 0; i < GRANT_COUNT; i += 1) {
+    await callKms(
+      emulator,
+      'create-grant',
+      { key_id: KEY, grantee_principal: emulator.demo['bob']?.userId, operations: ['describe-key'], name: `resume-${i}` },
+      tokens.alice,
+    );
+  }
+  GRANT_IDS = (await listFromKms(emulator, KEY, tokens.alice)).map((g) => g.grant_id);
 });
 afterAll(async () => stack.close());
-beforeEach(() => stack.fake.reset());
+// Not emulator.reset(): that would drop the key made above.
+beforeEach(() => {
+  stack.emulator.requests.length = 0;
+  stack.emulator.settings.pageCap = WALK_CAP;
+});
 
 async function page(first: number, after?: string): Promise<ConnectionShape> {
-  const { body } = await gql<{ page: ConnectionShape }>(stack.gw, QUERY, { keyId: KEY, first, after }, asUser(ALICE));
+  const { body } = await gql<{ page: ConnectionShape }>(stack.gw, QUERY, { keyId: KEY, first, after }, stack.alice);
   const data = body.data?.page;
   if (data === undefined || body.errors !== undefined) throw new Error(`no page in ${JSON.stringify(body)}`);
   return data;
@@ -39,7 +60,7 @@ async function page(first: number, after?: string): Promise<ConnectionShape> {
 async function walkCursors(first: number): Promise<string[]> {
   const cursors: string[] = [];
   let after: string | undefined;
-  for (let guard = 0; guard <= GRANTS.length; guard += 1) {
+  for (let guard = 0; guard <= GRANT_COUNT; guard += 1) {
     const p = await page(first, after);
     cursors.push(...p.edges.map((e) => e.cursor));
     if (!p.pageInfo.hasNextPage || p.pageInfo.endCursor === null) break;
@@ -55,7 +76,7 @@ async function resumed(cursor: string, first: number) {
 }
 
 /** What it must yield: the `first` grants after grant `index`. */
-function after(index: number, first: number) {
+function grantsAfter(index: number, first: number) {
   const grantIds = GRANT_IDS.slice(index + 1, index + 1 + first);
   return { grantIds, hasNextPage: index + 1 + grantIds.length < GRANT_IDS.length, totalCount: GRANT_IDS.length };
 }
@@ -67,30 +88,37 @@ describe(`cursors issued over KMS pages of ${WALK_CAP}, resumed after KMS's page
   ])('from a walk by first $walkFirst ($why)', ({ walkFirst }) => {
     it.each(RESUME_CAPS)('resumed over pages of %i, every cursor gives exactly the grants after its edge', async (cap) => {
       const cursors = await walkCursors(walkFirst);
-      expect(cursors.length).toBe(GRANTS.length);
-      stack.fake.setPageCap(cap);
+      expect(cursors.length).toBe(GRANT_COUNT);
+      stack.emulator.settings.pageCap = cap;
+      // Every resume is a request of its own: a few cursors at a time may run side by side.
       const got: unknown[] = [];
-      for (const [index, cursor] of cursors.entries()) {
-        got.push({ index, rest: await resumed(cursor, 1000), next4: await resumed(cursor, 4), none: await resumed(cursor, 0) });
+      for (let i = 0; i < cursors.length; i += RESUMES_AT_ONCE) {
+        const batch = cursors.slice(i, i + RESUMES_AT_ONCE).map(async (cursor, j) => {
+          const [rest, next4, none] = await Promise.all([resumed(cursor, 1000), resumed(cursor, 4), resumed(cursor, 0)]);
+          return { index: i + j, rest, next4, none };
+        });
+        got.push(...(await Promise.all(batch)));
       }
-      expect(got).toEqual(cursors.map((_, index) => ({ index, rest: after(index, 1000), next4: after(index, 4), none: after(index, 0) })));
+      expect(got).toEqual(
+        cursors.map((_, index) => ({ index, rest: grantsAfter(index, 1000), next4: grantsAfter(index, 4), none: grantsAfter(index, 0) })),
+      );
     });
   });
 
   it('resumes after the 6th edge with the 7th to 10th grants once KMS pages are capped at 3', async () => {
     const cursors = await walkCursors(1000);
-    stack.fake.setPageCap(3);
-    expect(await resumed(cursors[5] ?? '', 4)).toEqual({ grantIds: GRANT_IDS.slice(6, 10), hasNextPage: true, totalCount: 25 });
+    stack.emulator.settings.pageCap = 3;
+    expect(await resumed(cursors[5] ?? '', 4)).toEqual({ grantIds: GRANT_IDS.slice(6, 10), hasNextPage: true, totalCount: GRANT_COUNT });
   });
 
   it.each([WALK_CAP, 1000])('still costs one list-grants call per resume by 1 when KMS pages are %i', async (cap) => {
     const cursors = await walkCursors(1000);
-    stack.fake.setPageCap(cap);
+    stack.emulator.settings.pageCap = cap;
     const calls: number[] = [];
     for (const cursor of cursors) {
-      const before = stack.fake.calls('list-grants').length;
+      const before = kmsCalls(stack.emulator, 'list-grants').length;
       await resumed(cursor, 1);
-      calls.push(stack.fake.calls('list-grants').length - before);
+      calls.push(kmsCalls(stack.emulator, 'list-grants').length - before);
     }
     expect(calls).toEqual(cursors.map(() => 1));
   });

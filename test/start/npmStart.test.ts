@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, spawnScript, type ScriptProcess } from '../production/support/process.ts';
+import { freePort, spawnScript, type ScriptProcess } from './support.ts';
 
 /**
  * What a new user does first: `npm start` with no configuration (scripts/start.js: the built

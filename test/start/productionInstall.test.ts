@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { DEMO, startEmulator, type RunningEmulator } from '../../src/emulator/index.ts';
 import { ROOT, freePort } from '../../scripts/processes.ts';
 
@@ -86,12 +86,13 @@ afterAll(async () => {
   if (COPY !== '') rmSync(COPY, { recursive: true, force: true });
 });
 
-describe('the production install (npm run build && npm prune --omit=dev)', () => {
-  it('leaves none of the development dependencies the product does not run on', () => {
+// Each test starts processes of its own and waits on them: they run side by side.
+describe.concurrent('the production install (npm run build && npm prune --omit=dev)', () => {
+  it('leaves none of the development dependencies the product does not run on', ({ expect }) => {
     expect({ prune: prune.code, left: DEV_ONLY.filter((name) => existsSync(join(COPY, 'node_modules', name))) }).toEqual({ prune: 0, left: [] });
   });
 
-  it('serves GraphQL from the built output on NODE_ENV=production npm start with KMS_ENDPOINT, without rebuilding', async () => {
+  it('serves GraphQL from the built output on NODE_ENV=production npm start with KMS_ENDPOINT, without rebuilding', async ({ expect }) => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const gateway = await npmStart(
@@ -123,20 +124,20 @@ describe('the production install (npm run build && npm prune --omit=dev)', () =>
     }
   });
 
-  it.each([
+  it.for<[string, Record<string, string>]>([
     ['without NODE_ENV', {}],
     ['with NODE_ENV=production', { NODE_ENV: 'production' }],
-  ])('exits 1 on npm start without KMS_ENDPOINT (%s), saying what to set', async (_name, env: Record<string, string>) => {
+  ])('exits 1 on npm start without KMS_ENDPOINT (%s), saying what to set', async ([_name, env], { expect }) => {
     const { code, output } = await npm(['start'], { ...env, PORT: String(await freePort()) }, 8000);
     expect({ code, says: SAYS_WHAT_TO_SET.test(output), served: output.includes('KMS grants gateway:') }).toEqual({ code: 1, says: true, served: false });
   });
 });
 
-describe('NODE_ENV=production without KMS_ENDPOINT, development dependencies installed', () => {
-  it.each([
+describe.concurrent('NODE_ENV=production without KMS_ENDPOINT, development dependencies installed', () => {
+  it.for([
     ['npm start (scripts/start.js)', 'scripts/start.js'],
     ['the development shell itself (dist/dev/main.js)', 'dist/dev/main.js'],
-  ])('exits 1 from %s, saying what to set, and starts no emulator', async (_name, script) => {
+  ] as const)('exits 1 from %s, saying what to set, and starts no emulator', async ([_name, script], { expect }) => {
     const { code, output } = await run(process.execPath, [script], { NODE_ENV: 'production', PORT: String(await freePort()) }, ROOT);
     expect({ code, says: SAYS_WHAT_TO_SET.test(output), emulator: output.includes('embedded emulator at') }).toEqual({
       code: 1,

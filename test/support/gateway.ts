@@ -1,64 +1,10 @@
 /**
- * Starting the gateway in front of a fake KMS, and talking GraphQL to it over real loopback HTTP.
+ * The gateway tests' one GraphQL client: operations over real loopback HTTP (POST JSON, or GET
+ * with the operation in the URL), answers reduced to what the contract fixes, and the leak check
+ * every error answer goes through.
  */
-import { startGateway } from '../../src/server/gateway.ts';
 import type { RunningGateway } from '../../src/server/gateway.ts';
-import { DEFAULT_CONFIG } from '../../src/config.ts';
-import type { GatewayConfig } from '../../src/config.ts';
-import { FAKE_PROJECT, startFakeKms } from './fakeKms.ts';
-import type { FakeKms, FakeKmsOptions } from './fakeKms.ts';
-
-/** The project id the gateway is configured with (and the fake expects). */
-export const PROJECT = FAKE_PROJECT;
-
-/** Two IAM users: distinctive tokens, so a leak is easy to spot in any response. */
-export const ALICE = { token: 'MIIalice-TOKEN-7f3e9a1c5b', userId: 'a1ce0000000000000000000000000001' } as const;
-export const BOB = { token: 'MIIbob-TOKEN-2d8c4e6f0a', userId: 'b0b00000000000000000000000000002' } as const;
-/** The fake's token table for {@link ALICE} and {@link BOB}. */
-export const TOKENS: Record<string, string> = { [ALICE.token]: ALICE.userId, [BOB.token]: BOB.userId };
-
-/** Request headers carrying `token` the usual way. */
-export function asUser(user: { token: string }): Record<string, string> {
-  return { 'x-auth-token': user.token };
-}
-
-/** Starts a gateway pointed at `fake`: silent, 300 ms KMS timeout, one read retry. */
-export function startGatewayOn(fake: FakeKms, overrides: Partial<GatewayConfig> = {}): Promise<RunningGateway> {
-  return startGateway({
-    ...DEFAULT_CONFIG,
-    port: 0,
-    logLevel: 'silent',
-    kmsEndpoint: fake.url,
-    kmsProjectId: PROJECT,
-    kmsTimeoutMs: 300,
-    kmsReadRetries: 1,
-    ...overrides,
-  });
-}
-
-/** A fake KMS and a gateway in front of it. */
-export interface Stack {
-  fake: FakeKms;
-  gw: RunningGateway;
-  close(): Promise<void>;
-}
-
-/** Starts a fake (with {@link TOKENS} unless given) and a gateway on it. */
-export async function startStack(
-  fakeOptions: Partial<FakeKmsOptions> = {},
-  gatewayOverrides: Partial<GatewayConfig> = {},
-): Promise<Stack> {
-  const fake = await startFakeKms({ tokens: TOKENS, ...fakeOptions });
-  const gw = await startGatewayOn(fake, gatewayOverrides);
-  return {
-    fake,
-    gw,
-    close: async () => {
-      await gw.close();
-      await fake.close();
-    },
-  };
-}
+import type { EmulatorStack } from './emulatorStack.ts';
 
 export interface GqlError {
   message: string;
@@ -80,20 +26,50 @@ export interface GqlResult<TData> {
   body: GqlBody<TData>;
 }
 
+/** Any gateway: in-process (`startGateway`) or a spawned process; only its GraphQL URL is used. */
+export type GraphqlEndpoint = Pick<RunningGateway, 'graphqlUrl'>;
+
+/** The Accept header of a GraphQL-over-HTTP client. */
+const ACCEPT = 'application/graphql-response+json, application/json';
+
 /** POSTs one GraphQL operation as JSON and parses the answer. */
 export async function gql<TData = Record<string, unknown>>(
-  gw: RunningGateway,
+  gw: GraphqlEndpoint,
   query: string,
   variables: Record<string, unknown> = {},
   headers: Record<string, string> = {},
 ): Promise<GqlResult<TData>> {
   const response = await fetch(gw.graphqlUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
+    headers: { 'content-type': 'application/json', accept: ACCEPT, ...headers },
     body: JSON.stringify({ query, variables }),
   });
+  return answerOf<TData>(response);
+}
+
+/** GETs one GraphQL operation, `query` and `variables` in the URL, and parses the answer. */
+export async function gqlGet<TData = Record<string, unknown>>(
+  gw: GraphqlEndpoint,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<GqlResult<TData>> {
+  const url = new URL(gw.graphqlUrl);
+  url.searchParams.set('query', query);
+  url.searchParams.set('variables', JSON.stringify(variables));
+  return answerOf<TData>(await fetch(url, { headers: { accept: ACCEPT, ...headers } }));
+}
+
+/** The answer with its body parsed; throws, quoting the answer, when it is not JSON. */
+async function answerOf<TData>(response: Response): Promise<GqlResult<TData>> {
   const text = await response.text();
-  return { status: response.status, headers: response.headers, text, body: JSON.parse(text) as GqlBody<TData> };
+  let body: GqlBody<TData>;
+  try {
+    body = JSON.parse(text) as GqlBody<TData>;
+  } catch {
+    throw new Error(`the gateway answered ${response.status} with a body that is not JSON: ${JSON.stringify(text.slice(0, 200))}`);
+  }
+  return { status: response.status, headers: response.headers, text, body };
 }
 
 /** One error reduced to what the contract fixes: where, which code, which KMS code (and whether it is there). */
@@ -120,19 +96,20 @@ export function expectedError(path: (string | number)[], code: string, kmsErrorC
 }
 
 /**
- * What must never appear in any response: the tokens, the upstream URL (host:port too), and
- * stack-trace lines.
+ * What must never appear in any response: the demo users' tokens (and `extraSecrets`), the
+ * upstream URL (host:port and the project path too), and stack-trace lines.
  */
-export function leaksIn(text: string, fake: FakeKms): string[] {
-  const host = new URL(fake.url).host;
-  const needles = [ALICE.token, BOB.token, fake.url, host, `/v1.0/${PROJECT}`];
-  const found = needles.filter((needle) => text.includes(needle));
-  // In JSON text a newline is the two characters `\n`.
-  if (/(\\n|\n)\s+at\s|\bat\s+\S+\s+\(\S+:\d+:\d+\)|node_modules|"stack"|originalError/.test(text)) {
-    found.push('stack trace');
-  }
+export function leaksIn(text: string, stack: EmulatorStack, extraSecrets: readonly string[] = []): string[] {
+  const { emulator } = stack;
+  const tokens = Object.values(emulator.demo).map((user) => user.token);
+  const needles = [...tokens, ...extraSecrets, emulator.url, new URL(emulator.url).host, `/v1.0/${emulator.projectId}`];
+  const found = needles.filter((needle) => needle !== '' && text.includes(needle));
+  if (STACK_TRACE.test(text)) found.push('stack trace');
   return found;
 }
+
+/** Stack-trace lines; in JSON text a newline is the two characters `\n`. */
+const STACK_TRACE = /(\\n|\n)\s+at\s|\bat\s+\S+\s+\(\S+:\d+:\d+\)|node_modules|"stack"|originalError/;
 
 /** The grant connection fields the paging tests read. */
 export interface ConnectionShape {
@@ -147,9 +124,3 @@ export const CONNECTION_FIELDS = `
   pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
   totalCount
 `;
-
-/** The request body KMS received, minus the optional `sequence` the gateway may add. */
-export function kmsBody(request: { body: unknown }): Record<string, unknown> {
-  const { sequence: _sequence, ...rest } = request.body as Record<string, unknown>;
-  return rest;
-}
