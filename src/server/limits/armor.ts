@@ -43,7 +43,8 @@ const reportAsValidationError = (context: ValidationContext | null, error: Graph
 export function useShapeLimits(limits: ShapeLimits): Plugin[] {
   const reported = { onReject: [reportAsValidationError], propagateOnRejection: false };
   const armor = EnvelopArmorPlugin({
-    maxDepth: { n: limits.maxDepth, ...reported },
+    // Depth of the fields themselves: a fragment spread adds no level (armor would count two).
+    maxDepth: { n: limits.maxDepth, flattenFragments: true, ...reported },
     // Every alias counts, `__typename` ones too: armor exempts `__typename` by default, which lets
     // `{ a0: __typename ... a100: __typename }` through (graphql-cop's "alias overloading").
     maxAliases: { n: limits.maxAliases, allowList: [], ...reported },
