@@ -12,7 +12,11 @@ const config: CodegenConfig = {
     'client/generated/': {
       documents: 'client/operations/*.graphql',
       preset: 'client',
-      presetConfig: { fragmentMasking: false },
+      // persistedDocuments: each document's SHA-256 hash (`__meta__.hash`) and
+      // persisted-documents.json (hash -> document text), the list of trusted operations the
+      // gateway loads: a frontend may then send `extensions.persistedQuery.sha256Hash` (or
+      // `documentId`) instead of the text, and production can refuse any other document.
+      presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: 'sha256' } },
       config: {
         useTypeImports: true,
         enumsAsTypes: true,
