@@ -8,33 +8,27 @@ import type { KmsCreateGrantResponse, KmsDescribeKeyResponse, KmsGrantPage, KmsL
 
 /** A list-grants / list-retirable-grants page. A missing `next_marker` reads as `""` (last page). */
 export function readGrantPage(text: string): KmsGrantPage | undefined {
+  return readPage<KmsGrantPage>(text, (value) => Array.isArray(value.grants) && value.grants.every(isGrant));
+}
+
+/** A list-keys page: `key_details` (each a describe-key `key_info`) and the paging fields of list-grants. */
+export function readKeyPage(text: string): KmsListKeysResponse | undefined {
+  return readPage<KmsListKeysResponse>(text, (value) => Array.isArray(value.key_details) && value.key_details.every(isKeyDetails));
+}
+
+/** A list page whose items pass `hasItems`, with KMS's paging fields; `next_marker` absent reads as `""`. */
+function readPage<T>(text: string, hasItems: (value: Record<string, unknown>) => boolean): T | undefined {
   const value = parseJson(text);
-  if (!isRecord(value)) return undefined;
-  const { grants, truncated, total } = value;
+  if (!isRecord(value) || !hasItems(value)) return undefined;
+  const { truncated, total } = value;
   const nextMarker = value.next_marker ?? '';
   const ok =
-    Array.isArray(grants) &&
-    grants.every(isGrant) &&
     (truncated === 'true' || truncated === 'false') &&
     typeof nextMarker === 'string' &&
     // "more pages" with no marker to reach them cannot be followed
     !(truncated === 'true' && nextMarker === '') &&
     (total === undefined || (typeof total === 'number' && Number.isInteger(total) && total >= 0));
-  return ok ? ({ ...value, next_marker: nextMarker } as unknown as KmsGrantPage) : undefined;
-}
-
-/** A list-keys page: `key_details` (each a describe-key `key_info`) and the paging fields of list-grants. */
-export function readKeyPage(text: string): KmsListKeysResponse | undefined {
-  const value = parseJson(text);
-  if (!isRecord(value) || !Array.isArray(value.key_details) || !value.key_details.every(isKeyDetails)) return undefined;
-  const nextMarker = value.next_marker ?? '';
-  const { truncated, total } = value;
-  const ok =
-    (truncated === 'true' || truncated === 'false') &&
-    typeof nextMarker === 'string' &&
-    !(truncated === 'true' && nextMarker === '') &&
-    (total === undefined || (typeof total === 'number' && Number.isInteger(total) && total >= 0));
-  return ok ? ({ ...value, next_marker: nextMarker } as unknown as KmsListKeysResponse) : undefined;
+  return ok ? ({ ...value, next_marker: nextMarker } as unknown as T) : undefined;
 }
 
 /** A create-grant answer: `{ grant_id }` with KMS's 64 hexadecimal characters. */
