@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readDescribeKey, readGrantPage } from '../../src/kms/responses.ts';
+import { readCreateGrant, readDescribeKey, readGrantPage, readKeyPage } from '../../src/kms/responses.ts';
 
 const GRANT = {
   key_id: '0d0466b0-e727-4d9c-b35d-f84bb474a37f',
@@ -54,6 +54,36 @@ describe('kms/responses', () => {
         readDescribeKey(JSON.stringify({ key_info: { key_id: 1 } })),
         readDescribeKey('<html>'),
       ]).toEqual([answer, undefined, undefined, undefined, undefined]);
+    });
+  });
+  describe('readKeyPage', () => {
+    const KEY = { key_id: '0d0466b0-e727-4d9c-b35d-f84bb474a37f', key_alias: 'a', key_state: '2' };
+    it('reads a list-keys page with its details, a missing next_marker as the last page', () => {
+      const page = { keys: [KEY.key_id], key_details: [KEY], next_marker: '1', truncated: 'true', total: 2 };
+      expect([readKeyPage(JSON.stringify(page)), readKeyPage(JSON.stringify({ keys: [], key_details: [], truncated: 'false' }))]).toEqual([
+        page,
+        { keys: [], key_details: [], truncated: 'false', next_marker: '' },
+      ]);
+    });
+    it.for<[string, unknown]>([
+      ['no key_details', { keys: [], truncated: 'false' }],
+      ['a detail without key_id', { key_details: [{ key_alias: 'a' }], truncated: 'false' }],
+      ['more pages and no marker', { key_details: [KEY], truncated: 'true', next_marker: '' }],
+      ['a boolean truncated', { key_details: [KEY], truncated: false }],
+    ])('refuses %s', ([, body]) => {
+      expect(readKeyPage(JSON.stringify(body))).toBeUndefined();
+    });
+  });
+
+  describe('readCreateGrant', () => {
+    it('reads a 64-hex grant id and nothing else', () => {
+      const id = 'ab'.repeat(32);
+      expect([readCreateGrant(JSON.stringify({ grant_id: id })), readCreateGrant('{"grant_id":"xyz"}'), readCreateGrant('{}'), readCreateGrant('')]).toEqual([
+        { grant_id: id },
+        undefined,
+        undefined,
+        undefined,
+      ]);
     });
   });
 });
