@@ -14,7 +14,6 @@ import {
   type CreateGrantInput,
   type CreateGrantMutation,
   type GrantFieldsFragment,
-  type GrantPageFragment,
   type KeyFieldsFragment,
   type KeyState,
   type KeysQuery,
@@ -50,7 +49,12 @@ export const KEY_PAGE_SIZE = 5;
 /** The gateway's largest `first`. */
 export const MAX_FIRST = 1000;
 
-function grantPage(connection: GrantPageFragment): Page<GrantRow> {
+/** A connection's page (of grants, `GrantPage`, or of keys) as the tables take it. */
+function pageOf<T>(connection: {
+  edges: readonly { node: T }[];
+  totalCount: number | null;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}): Page<T> {
   return {
     items: connection.edges.map((edge) => edge.node),
     totalCount: connection.totalCount,
@@ -79,8 +83,7 @@ export function createApi(token: () => string) {
     async keys(after: string | null, state: KeyState | null, first = KEY_PAGE_SIZE): Promise<Page<KeyRow>> {
       const result = await client.query(KeysDocument, { first, after, state }).toPromise();
       if (result.error !== undefined || result.data === undefined) throw new ApiError(result.error);
-      const { edges, pageInfo, totalCount } = result.data.keys;
-      return { items: edges.map((edge) => edge.node), totalCount, hasNextPage: pageInfo.hasNextPage, endCursor: pageInfo.endCursor };
+      return pageOf(result.data.keys);
     },
 
     /** `keyId`'s fields and its first `first` grants; null when KMS has no such key (one describe-key, one list-grants). */
@@ -91,21 +94,21 @@ export function createApi(token: () => string) {
       if (errors.length > 0 && errors.every((e) => e.extensions['kmsErrorCode'] === 'KMS.0207')) return null;
       const key = result.data?.key;
       if (result.error !== undefined || result.data === undefined || key === undefined || key === null) throw new ApiError(result.error);
-      return { key, grants: grantPage(result.data.grants) };
+      return { key, grants: pageOf(result.data.grants) };
     },
 
     /** The next page of `keyId`'s grants after `after` (one list-grants: the key itself is not asked again). */
     async keyGrants(keyId: string, after: string | null): Promise<Page<GrantRow>> {
       const result = await client.query(KeyDetailDocument, { keyId, first: PAGE_SIZE, after, withKey: false }).toPromise();
       if (result.error !== undefined || result.data === undefined) throw new ApiError(result.error);
-      return grantPage(result.data.grants);
+      return pageOf(result.data.grants);
     },
 
     /** A page of the grants the caller may retire. */
     async retirableGrants(after: string | null, first = PAGE_SIZE): Promise<Page<GrantRow>> {
       const result = await client.query(RetirableGrantsDocument, { first, after }).toPromise();
       if (result.error !== undefined || result.data === undefined) throw new ApiError(result.error);
-      return grantPage(result.data.retirableGrants);
+      return pageOf(result.data.retirableGrants);
     },
 
     /** Creates a grant; resolves with the payload (its `grant` as KMS lists it). */

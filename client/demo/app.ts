@@ -9,7 +9,7 @@
 import { MAX_FIRST, PAGE_SIZE, ApiError, createApi, type GrantRow, type KeyInfo, type KeyRow } from './api.ts';
 import type { KeyState } from '../generated/graphql.ts';
 import { GrantForm } from './grantForm.ts';
-import { PagedTable } from './pagedTable.ts';
+import { PagedTable, type PagedTableParts } from './pagedTable.ts';
 import { grantCount, grantLabel, keyGrantRow, keyLabel, keyRow, retirableGrantRow, setGrantCount, shortId } from './rows.ts';
 import { KEY_ID } from './validate.ts';
 
@@ -74,27 +74,30 @@ const knownKeys = new Map<string, KeyInfo>();
 /** Each list's latest request: an answer to an older one (a quick second pick) is dropped. */
 const latest = { keys: 0, grants: 0, retirable: 0 };
 
-const keys = new PagedTable<KeyRow>({
-  body: byId('keys-body', HTMLTableSectionElement),
-  caption: byId('keys-caption', HTMLElement),
+/** The page's table `name`: its rows in `#<name>-body`, its caption `#<name>-caption` (src/web/demoPage.ts). */
+function pagedTable<T>(name: string, parts: Omit<PagedTableParts<T>, 'body' | 'caption'>): PagedTable<T> {
+  return new PagedTable<T>({
+    body: byId(`${name}-body`, HTMLTableSectionElement),
+    caption: byId(`${name}-caption`, HTMLElement),
+    ...parts,
+  });
+}
+
+const keys = pagedTable<KeyRow>('keys', {
   more: keysMore,
   row: (key) => keyRow(key, (k) => void busy(grantButtons, () => pickKey(k))),
   idAttribute: 'keyId',
   noun: ['key', 'keys'],
 });
-const grants = new PagedTable<GrantRow>({
-  body: byId('grants-body', HTMLTableSectionElement),
-  caption: byId('grants-caption', HTMLElement),
+const grants = pagedTable<GrantRow>('grants', {
   more: loadMore,
-  row: (grant) => keyGrantRow(grant, (g) => void confirmRevoke(g)),
+  row: (grant) => keyGrantRow(grant, (g) => void confirmRemoval(g, REVOKE)),
   idAttribute: 'grantId',
   noun: ['grant', 'grants'],
 });
-const retirable = new PagedTable<GrantRow>({
-  body: byId('retirable-body', HTMLTableSectionElement),
-  caption: byId('retirable-caption', HTMLElement),
+const retirable = pagedTable<GrantRow>('retirable', {
   more: retirableMore,
-  row: (grant) => retirableGrantRow(grant, (g) => void confirmRetire(g), knownKeys.get(grant.keyId)?.alias ?? null),
+  row: (grant) => retirableGrantRow(grant, (g) => void confirmRemoval(g, RETIRE), knownKeys.get(grant.keyId)?.alias ?? null),
   idAttribute: 'grantId',
   noun: ['grant', 'grants'],
 });
@@ -336,49 +339,67 @@ function removeEverywhere(grant: GrantRow): {
   };
 }
 
-async function confirmRevoke(grant: GrantRow): Promise<void> {
-  const yes = await confirmAction(
-    'Revoke this grant?',
-    `Grant ${grantLabel(grant)} (${grant.grantId}) on key ${keyName(grant.keyId)}: its grantee loses these permissions at once. This cannot be undone.`,
-    'Revoke',
-  );
-  if (!yes) {
-    announce('Nothing revoked.');
-    return;
-  }
-  const removal = removeEverywhere(grant);
-  focusAfterRemoval(removal.next.grants, grantsHeading);
-  announce(`Revoking grant ${shortId(grant.grantId)}…`);
-  try {
-    const payload = await api.revokeGrant(grant.keyId, grant.grantId);
-    removal.commit();
-    announce(`Revoked grant ${shortId(payload.grantId)}. ${grants.summary()}`);
-  } catch (error) {
-    removal.restore();
-    failure('Revoking the grant', error);
-  }
+/** What revoking and retiring a grant differ in: their words, their call, and where the focus and the summary come from. */
+interface GrantRemoval {
+  /** The dialog's button, and the start of its title: `Revoke`. */
+  verb: string;
+  /** `Revoking`. */
+  doing: string;
+  /** `Revoked`. */
+  done: string;
+  /** What the dialog says the removal does, after naming the grant and its key. */
+  consequence: string;
+  send(keyId: string, grantId: string): Promise<{ grantId: string }>;
+  /** The table whose next row takes the focus, and the heading that takes it after the last row. */
+  focus: 'grants' | 'retirable';
+  heading: HTMLElement;
+  /** What the outcome says after `Revoked grant …. `. */
+  summary(): string;
 }
 
-async function confirmRetire(grant: GrantRow): Promise<void> {
+const REVOKE: GrantRemoval = {
+  verb: 'Revoke',
+  doing: 'Revoking',
+  done: 'Revoked',
+  consequence: 'its grantee loses these permissions at once. This cannot be undone.',
+  send: (keyId, grantId) => api.revokeGrant(keyId, grantId),
+  focus: 'grants',
+  heading: grantsHeading,
+  summary: () => grants.summary(),
+};
+
+const RETIRE: GrantRemoval = {
+  verb: 'Retire',
+  doing: 'Retiring',
+  done: 'Retired',
+  consequence: 'retiring ends it for good; its grantee loses these permissions at once.',
+  send: (keyId, grantId) => api.retireGrant(keyId, grantId),
+  focus: 'retirable',
+  heading: retirableHeading,
+  summary: () => `Grants you may retire: ${retirable.summary()}`,
+};
+
+/** Revokes or retires `grant` after asking: its rows go at once, and come back if the gateway refuses. */
+async function confirmRemoval(grant: GrantRow, how: GrantRemoval): Promise<void> {
   const yes = await confirmAction(
-    'Retire this grant?',
-    `Grant ${grantLabel(grant)} (${grant.grantId}) on key ${keyName(grant.keyId)}: retiring ends it for good; its grantee loses these permissions at once.`,
-    'Retire',
+    `${how.verb} this grant?`,
+    `Grant ${grantLabel(grant)} (${grant.grantId}) on key ${keyName(grant.keyId)}: ${how.consequence}`,
+    how.verb,
   );
   if (!yes) {
-    announce('Nothing retired.');
+    announce(`Nothing ${how.done.toLowerCase()}.`);
     return;
   }
   const removal = removeEverywhere(grant);
-  focusAfterRemoval(removal.next.retirable, retirableHeading);
-  announce(`Retiring grant ${shortId(grant.grantId)}…`);
+  focusAfterRemoval(removal.next[how.focus], how.heading);
+  announce(`${how.doing} grant ${shortId(grant.grantId)}…`);
   try {
-    const payload = await api.retireGrant(grant.keyId, grant.grantId);
+    const payload = await how.send(grant.keyId, grant.grantId);
     removal.commit();
-    announce(`Retired grant ${shortId(payload.grantId)}. Grants you may retire: ${retirable.summary()}`);
+    announce(`${how.done} grant ${shortId(payload.grantId)}. ${how.summary()}`);
   } catch (error) {
     removal.restore();
-    failure('Retiring the grant', error);
+    failure(`${how.doing} the grant`, error);
   }
 }
 

@@ -3,6 +3,7 @@
  * the grants the caller may retire, and a confirmation dialog, driven by the bundled `demo.js`
  * (client/demo/app.ts). Only the prefilled values (and the demo users) vary per gateway.
  */
+import { KMS_GRANT_OPERATIONS } from '../kms/types.ts';
 import { ownUrl } from './assets.ts';
 import { csp, escapeHtml, htmlHead, jsonScript } from './html.ts';
 import type { DemoUser } from './preset.ts';
@@ -19,18 +20,10 @@ export interface DemoPageOptions {
   graphiql?: boolean;
 }
 
-/** The operations a grant may allow, in the schema's order, as checkboxes: `[value, KMS's name]`. */
-const OPERATIONS: readonly (readonly [string, string])[] = [
-  'CREATE_DATAKEY',
-  'CREATE_DATAKEY_WITHOUT_PLAINTEXT',
-  'ENCRYPT_DATAKEY',
-  'DECRYPT_DATAKEY',
-  'DESCRIBE_KEY',
-  'CREATE_GRANT',
-  'RETIRE_GRANT',
-  'ENCRYPT_DATA',
-  'DECRYPT_DATA',
-].map((op) => [op, op.toLowerCase().replaceAll('_', '-')] as const);
+/** The operations a grant may allow, in the schema's order (KMS's), as checkboxes: `[GrantOperation, KMS's name]`. */
+const OPERATIONS: readonly (readonly [string, string])[] = KMS_GRANT_OPERATIONS.map(
+  (name) => [name.toUpperCase().replaceAll('-', '_'), name] as const,
+);
 
 /** Key states for the list's filter: `[KeyState, label]`. */
 const STATES: readonly (readonly [string, string])[] = [
@@ -67,6 +60,21 @@ function userSwitch(users: readonly DemoUser[]): string {
 function principalList(users: readonly DemoUser[]): string {
   const options = users.map((u) => `<option value="${escapeHtml(u.userId)}" label="${escapeHtml(u.name)}"></option>`).join('');
   return `<datalist id="principals">${options}</datalist>`;
+}
+
+/**
+ * A table the script fills a page at a time (client/demo/pagedTable.ts): `#<name>-caption`, the
+ * column headers plus a visually hidden one over the rows' buttons, an empty `#<name>-body`, and
+ * the button that loads the next page.
+ */
+function pagedTable(name: string, columns: readonly string[], more: { id: string; label: string }): string {
+  const headers = [...columns, '<span class="visually-hidden">Actions</span>'].map((c) => `<th scope="col">${c}</th>`).join('');
+  return `<table>
+    <caption id="${name}-caption"></caption>
+    <thead><tr>${headers}</tr></thead>
+    <tbody id="${name}-body"></tbody>
+  </table>
+  <div class="pager"><button type="button" id="${more.id}" class="secondary">${more.label}</button></div>`;
 }
 
 /** The page's HTML. */
@@ -116,12 +124,7 @@ export function renderDemoPage({ token = '', keyId = '', users = [], graphiql = 
     <label for="key-state">Show</label>
     <select id="key-state"><option value="" selected>Keys in every state</option>${states}</select>
   </div>
-  <table>
-    <caption id="keys-caption"></caption>
-    <thead><tr><th scope="col">Alias</th><th scope="col">State</th><th scope="col">Spec</th><th scope="col">Grants</th><th scope="col">Id</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
-    <tbody id="keys-body"></tbody>
-  </table>
-  <div class="pager"><button type="button" id="keys-more" class="secondary">Show more keys</button></div>
+  ${pagedTable('keys', ['Alias', 'State', 'Spec', 'Grants', 'Id'], { id: 'keys-more', label: 'Show more keys' })}
 </section>
 
 <section aria-labelledby="grants-heading" id="grants-section" hidden>
@@ -169,22 +172,12 @@ export function renderDemoPage({ token = '', keyId = '', users = [], graphiql = 
       <p class="problem-codes" id="create-problem-codes"></p>
     </div>
   </form>
-  <table>
-    <caption id="grants-caption"></caption>
-    <thead><tr><th scope="col">Grant id</th><th scope="col">Name</th><th scope="col">Grantee</th><th scope="col">Operations</th><th scope="col">Created</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
-    <tbody id="grants-body"></tbody>
-  </table>
-  <div class="pager"><button type="button" id="load-more" class="secondary">Load more</button></div>
+  ${pagedTable('grants', ['Grant id', 'Name', 'Grantee', 'Operations', 'Created'], { id: 'load-more', label: 'Load more' })}
 </section>
 
 <section aria-labelledby="retirable-heading" id="retirable-section" hidden>
   <h2 id="retirable-heading" tabindex="-1">Grants I may retire</h2>
-  <table>
-    <caption id="retirable-caption"></caption>
-    <thead><tr><th scope="col">Grant id</th><th scope="col">Key</th><th scope="col">Name</th><th scope="col">Grantee</th><th scope="col">Operations</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
-    <tbody id="retirable-body"></tbody>
-  </table>
-  <div class="pager"><button type="button" id="retirable-more" class="secondary">Load more</button></div>
+  ${pagedTable('retirable', ['Grant id', 'Key', 'Name', 'Grantee', 'Operations'], { id: 'retirable-more', label: 'Load more' })}
 </section>
 
 <dialog id="confirm-dialog" aria-labelledby="confirm-title" aria-describedby="confirm-text">

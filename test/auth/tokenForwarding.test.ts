@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO, startEmulatorStack, type EmulatorStack } from '../support/emulatorStack.ts';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO, useEmulatorStack } from '../support/emulatorStack.ts';
 import { errorSummary, expectedError, gql, leaksIn } from '../support/gateway.ts';
 
 // Fixtures: demo-backup, alice's key with 6 grants (bob, of the same account, may list it too).
@@ -9,14 +9,12 @@ const HEALTHY = { data: { grants: { totalCount: DEMO.grantCounts.backup } } };
 /** A token no IAM issued. */
 const UNKNOWN_TOKEN = 'MIIunknown-TOKEN-000';
 
-let stack: EmulatorStack;
+const stack = useEmulatorStack();
 let alice: string;
 let bob: string;
 beforeAll(async () => {
-  stack = await startEmulatorStack();
   ({ alice, bob } = stack.tokens);
 });
-afterAll(async () => stack.close());
 beforeEach(() => stack.emulator.reset());
 
 /** The auth-relevant headers KMS received on each call. */

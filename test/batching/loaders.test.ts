@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ReceivedRequest } from '../../src/emulator/index.ts';
 import type { KmsGrant } from '../../src/kms/types.ts';
-import { DEMO, kmsBody, kmsCalls, listFromKms, startEmulatorStack, type EmulatorStack } from '../support/emulatorStack.ts';
+import { DEMO, kmsBody, kmsCalls, listFromKms, useEmulatorStack } from '../support/emulatorStack.ts';
 import { gql } from '../support/gateway.ts';
 
 // Fixtures: the demo keys. Bob may retire 36 grants on 7 keys (10 of them on demo-full, listed
@@ -18,14 +18,13 @@ const ALIASES: Record<string, string> = {
   [DEMO.keys.carols]: 'acme-key',
 };
 
-let stack: EmulatorStack;
+const stack = useEmulatorStack();
 /** What KMS lists: grants per key (as alice), and each user's retirable grants. */
 const listed: { byKey: Record<string, KmsGrant[]>; retirable: { alice: KmsGrant[]; bob: KmsGrant[] } } = {
   byKey: {},
   retirable: { alice: [], bob: [] },
 };
 beforeAll(async () => {
-  stack = await startEmulatorStack();
   const { emulator, tokens } = stack;
   for (const k of [K1, K2, K3]) listed.byKey[k] = await listFromKms(emulator, k, tokens.alice);
   listed.retirable = {
@@ -33,7 +32,6 @@ beforeAll(async () => {
     bob: await listFromKms(emulator, undefined, tokens.bob),
   };
 });
-afterAll(async () => stack.close());
 beforeEach(() => stack.emulator.reset());
 
 const keyIdsOf = (calls: ReceivedRequest[]): unknown[] => calls.map((r) => kmsBody(r)['key_id']).sort();

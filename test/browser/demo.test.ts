@@ -3,16 +3,11 @@ import type { Locator } from 'playwright-core';
 import { DEMO } from '../../src/emulator/index.ts';
 import { listFromKms } from '../support/emulatorStack.ts';
 import { describeInChromium, describeOffline, useBrowserPage } from './session.ts';
-import { FULL_KEY, screenshot, type DemoStack } from './support.ts';
+import { FULL_KEY, pageToEnd, rowIds, screenshot, type DemoStack } from './support.ts';
 
 /** Every grant id KMS lists for alice, in its order: the grants of `keyId`, or her retirable grants. Read straight from the emulator. */
 async function kmsIds(stack: DemoStack, keyId: string | undefined): Promise<string[]> {
   return (await listFromKms(stack.emu, keyId, stack.token)).map((g) => g.grant_id);
-}
-
-/** The `data-grant-id` of each row of a table body, in order. */
-function rowIds(body: Locator): Promise<string[]> {
-  return body.locator('tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-grant-id') ?? ''));
 }
 
 describeInChromium('demo page at / (client/demo/, headless Chromium)', () => {
@@ -44,15 +39,8 @@ describeInChromium('demo page at / (client/demo/, headless Chromium)', () => {
     it('pages to the end of the 100-grant key, each grant once and in KMS’s order, then hides "Load more"', async () => {
       const { page } = session.tab;
       const loadMore = page.getByRole('button', { name: 'Load more' }).first();
-      let clicks = 0;
-      while (await loadMore.isVisible()) {
-        const before = await grantsBody().locator('tr').count();
-        await loadMore.click();
-        await expect.poll(() => grantsBody().locator('tr').count()).toBeGreaterThan(before);
-        clicks += 1;
-        expect(clicks).toBeLessThanOrEqual(4);
-      }
-      expect({ clicks, rows: await rowIds(grantsBody()), status: await status().innerText() }).toEqual({
+      const clicks = await pageToEnd(grantsBody(), loadMore, 4);
+      expect({ clicks, rows: await rowIds(grantsBody(), 'data-grant-id'), status: await status().innerText() }).toEqual({
         clicks: 4,
         rows: await kmsIds(session.stack, FULL_KEY),
         status: 'Showing 100 of 100 grants. That is all of them.',
@@ -64,7 +52,7 @@ describeInChromium('demo page at / (client/demo/, headless Chromium)', () => {
   describe('revoking', () => {
     it('asks first, and revokes nothing on "Cancel"', async () => {
       const { page } = session.tab;
-      const [, target] = await rowIds(grantsBody());
+      const [, target] = await rowIds(grantsBody(), 'data-grant-id');
       await grantsBody().locator(`tr[data-grant-id="${target}"]`).getByRole('button', { name: /^Revoke grant/ }).click();
       const dialog = page.getByRole('dialog', { name: 'Revoke this grant?' });
       await dialog.waitFor();
@@ -76,7 +64,7 @@ describeInChromium('demo page at / (client/demo/, headless Chromium)', () => {
 
     it('revokes after "Revoke": the row disappears, and KMS no longer lists the grant', async () => {
       const { page } = session.tab;
-      const [, , target] = await rowIds(grantsBody());
+      const [, , target] = await rowIds(grantsBody(), 'data-grant-id');
       if (target === undefined) throw new Error('no third row');
       await grantsBody().locator(`tr[data-grant-id="${target}"]`).getByRole('button', { name: /^Revoke grant/ }).click();
       const dialog = page.getByRole('dialog', { name: 'Revoke this grant?' });
@@ -85,7 +73,7 @@ describeInChromium('demo page at / (client/demo/, headless Chromium)', () => {
       await dialog.getByRole('button', { name: 'Revoke' }).click();
       await expect.poll(() => status().innerText()).toMatch(/^Revoked grant /);
       const kms = await kmsIds(session.stack, FULL_KEY);
-      expect({ rows: await rowIds(grantsBody()), caption: await page.locator('#grants-caption').innerText(), kmsStillLists: kms.includes(target) }).toEqual({
+      expect({ rows: await rowIds(grantsBody(), 'data-grant-id'), caption: await page.locator('#grants-caption').innerText(), kmsStillLists: kms.includes(target) }).toEqual({
         rows: kms,
         caption: 'Showing 99 of 99 grants.',
         kmsStillLists: false,
@@ -102,13 +90,8 @@ describeInChromium('demo page at / (client/demo/, headless Chromium)', () => {
       const expected = await kmsIds(session.stack, undefined);
       expect(expected).toContain(DEMO.grants.appBobRetireGrant);
       await expect.poll(() => body.locator('tr').count()).toBe(Math.min(expected.length, 20));
-      const more = page.locator('#retirable-more');
-      while (await more.isVisible()) {
-        const before = await body.locator('tr').count();
-        await more.click();
-        await expect.poll(() => body.locator('tr').count()).toBeGreaterThan(before);
-      }
-      expect(await rowIds(body)).toEqual(expected);
+      await pageToEnd(body, page.locator('#retirable-more'), Math.ceil(expected.length / 20));
+      expect(await rowIds(body, 'data-grant-id')).toEqual(expected);
       await page.locator('#retirable-section').scrollIntoViewIfNeeded();
       await screenshot(page, 'demo-retirable');
     });

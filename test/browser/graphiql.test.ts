@@ -41,10 +41,12 @@ const CONNECTION = SCHEMA.getType('GrantConnection') as GraphQLObjectType;
 const KEY_STATE = SCHEMA.getType('KeyState');
 
 describeInChromium('GraphiQL (web/graphiql.ts, headless Chromium)', () => {
-  const session = useBrowserPage((stack) => stack.gw.graphqlUrl, async (page) => {
-    await page.locator('.graphiql-container').waitFor();
-    // The schema has arrived when the docs button can open a populated explorer; wait for the editors instead.
-    await page.locator('.graphiql-query-editor .CodeMirror').waitFor();
+  const session = useBrowserPage((stack) => stack.gw.graphqlUrl, {
+    ready: async (page) => {
+      await page.locator('.graphiql-container').waitFor();
+      // The schema has arrived when the docs button can open a populated explorer; wait for the editors instead.
+      await page.locator('.graphiql-query-editor .CodeMirror').waitFor();
+    },
   });
 
   describe('opening', () => {

@@ -7,57 +7,22 @@
  */
 import { readFileSync } from 'node:fs';
 import { buildSchema, parse, validate } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { buildWeb } from '../../scripts/build-web.ts';
-import { DEFAULT_CONFIG } from '../../src/config.ts';
-import { DEMO, startEmulator, type RunningEmulator } from '../../src/emulator/index.ts';
-import { startGateway, type RunningGateway } from '../../src/server/gateway.ts';
+import { describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { DEMO } from '../../src/emulator/index.ts';
 import { graphiqlOptions } from '../../src/web/graphiql.ts';
 import { validateGrant } from '../../client/demo/validate.ts';
-import { describeInChromium } from './session.ts';
-import { launchChromium, openPage, requestedHosts, screenshot, type RecordedPage } from './support.ts';
+import { describeInChromium, describeOffline, useBrowserPage } from './session.ts';
+import { pageToEnd, requestedHosts, rowIds, screenshot, type DemoStack } from './support.ts';
 
-interface User {
-  name: string;
-  token: string;
-  userId: string;
-}
-
-/** Emulator and gateway as `npm start` runs them (src/dev/main.ts): the preset carries alice and bob. */
-interface LifecycleStack {
-  emu: RunningEmulator;
-  gw: RunningGateway;
-  alice: User;
-  bob: User;
-  close(): Promise<void>;
-}
-
-async function startLifecycleStack(): Promise<LifecycleStack> {
-  await buildWeb();
-  const emu = await startEmulator({ port: 0 });
-  const [alice, bob] = [emu.demo['alice'], emu.demo['bob']];
-  if (alice === undefined || bob === undefined) throw new Error('the demo seed has no users alice and bob');
-  const users = [alice, bob].map(({ name, token, userId }) => ({ name, token, userId }));
-  const config = { ...DEFAULT_CONFIG, port: 0, logLevel: 'silent' as const, kmsEndpoint: emu.url, kmsProjectId: emu.projectId };
-  const gw = await startGateway(config, { preset: { token: alice.token, keyId: DEMO.keys.full, users } });
-  return {
-    emu,
-    gw,
-    alice: users[0] as User,
-    bob: users[1] as User,
-    close: async () => {
-      await gw.close();
-      await emu.close();
-    },
-  };
-}
+/** A demo user the stack carries. */
+type DemoUserName = 'alice' | 'bob';
 
 /** One GraphQL call to the gateway, as `user`; throws on any error. */
-async function ask<T>(stack: LifecycleStack, user: User, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+async function ask<T>(stack: DemoStack, user: DemoUserName, query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const res = await fetch(stack.gw.graphqlUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-auth-token': user.token },
+    headers: { 'content-type': 'application/json', 'x-auth-token': stack[user].token },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await res.json()) as { data?: T; errors?: unknown };
@@ -74,7 +39,7 @@ interface ListedKey {
 }
 
 /** The caller's keys in KMS's order, with their grant counts, from the gateway. */
-async function listedKeys(stack: LifecycleStack, user: User): Promise<ListedKey[]> {
+async function listedKeys(stack: DemoStack, user: DemoUserName): Promise<ListedKey[]> {
   const data = await ask<{ keys: { edges: { node: ListedKey }[] } }>(
     stack,
     user,
@@ -90,7 +55,7 @@ interface ListedGrant {
 }
 
 /** Every grant of `keyId` (or, without one, every grant `user` may retire), in KMS's order. */
-async function listedGrants(stack: LifecycleStack, user: User, keyId?: string): Promise<{ total: number; grants: ListedGrant[] }> {
+async function listedGrants(stack: DemoStack, user: DemoUserName, keyId?: string): Promise<{ total: number; grants: ListedGrant[] }> {
   const field = keyId === undefined ? 'retirableGrants(first: 100, after: $after)' : 'grants(keyId: $k, first: 100, after: $after)';
   const query = `query($k: ID!, $after: String) { c: ${field} { totalCount pageInfo { hasNextPage endCursor } edges { node { grantId keyId name } } } }`;
   type Connection = { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: ListedGrant }[] };
@@ -103,24 +68,6 @@ async function listedGrants(stack: LifecycleStack, user: User, keyId?: string): 
     if (!c.pageInfo.hasNextPage) return { total: c.totalCount, grants };
     after = c.pageInfo.endCursor;
   }
-}
-
-/** The `data-*` ids of a table body's rows, in order. */
-function rowIds(body: Locator, attribute: 'data-grant-id' | 'data-key-id'): Promise<string[]> {
-  return body.locator('tr').evaluateAll((rows, name) => rows.map((row) => row.getAttribute(name) ?? ''), attribute);
-}
-
-/** Clicks `more` until it hides, waiting each time for `body` to grow; returns the clicks made. */
-async function pageToEnd(body: Locator, more: Locator, most: number): Promise<number> {
-  let clicks = 0;
-  while (await more.isVisible()) {
-    const before = await body.locator('tr').count();
-    await more.click();
-    await expect.poll(() => body.locator('tr').count()).toBeGreaterThan(before);
-    clicks += 1;
-    expect(clicks).toBeLessThanOrEqual(most);
-  }
-  return clicks;
 }
 
 /** The id of the element that has the focus. */
@@ -178,23 +125,9 @@ describe('the create-grant form checks a grant as the gateway does (client/demo/
 });
 
 describeInChromium('demo page: the grant lifecycle (client/demo/, headless Chromium)', () => {
-  let stack: LifecycleStack;
-  let browser: Browser;
-  let tab: RecordedPage;
+  const session = useBrowserPage((stack) => `${stack.gw.url}/`, { preset: 'users' });
 
-  beforeAll(async () => {
-    stack = await startLifecycleStack();
-    browser = await launchChromium();
-    tab = await openPage(browser);
-    await tab.page.goto(`${stack.gw.url}/`);
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
-
-  const page = (): Page => tab.page;
+  const page = (): Page => session.tab.page;
   const status = (): Locator => page().getByRole('status');
   const keysBody = (): Locator => page().locator('#keys-body');
   const grantsBody = (): Locator => page().locator('#grants-body');
@@ -205,12 +138,12 @@ describeInChromium('demo page: the grant lifecycle (client/demo/, headless Chrom
 
   describe('as alice', () => {
     it('opens on her keys: a paged list with alias, state, spec and grant count', async () => {
-      const expected = await listedKeys(stack, stack.alice);
+      const expected = await listedKeys(session.stack, 'alice');
       expect(expected.length).toBeGreaterThan(5);
       const total = expected.length;
       await expect.poll(() => status().innerText()).toBe(`Ready. Your keys: Showing 5 of ${total} keys. Pick one to see its grants.`);
       expect(await page().getByLabel('Demo user').inputValue()).toBe('alice');
-      expect(await page().getByLabel('KMS token').inputValue()).toBe(stack.alice.token);
+      expect(await page().getByLabel('KMS token').inputValue()).toBe(session.stack.alice.token);
       expect(await page().locator('#keys-caption').innerText()).toBe(`Showing 5 of ${total} keys.`);
 
       const clicks = await pageToEnd(keysBody(), page().getByRole('button', { name: 'Show more keys' }), 2);
@@ -242,20 +175,20 @@ describeInChromium('demo page: the grant lifecycle (client/demo/, headless Chrom
       expect(await focusedId(page())).toBe('grants-heading');
       expect(await page().locator('#create-heading').innerText()).toBe('New grant on demo-full');
 
-      const logged = stack.emu.requests.length;
+      const logged = session.stack.emu.requests.length;
       const clicks = await pageToEnd(grantsBody(), page().getByRole('button', { name: 'Load more' }).first(), 4);
       expect(clicks).toBe(4);
       // "Load more" asks for the next page only: no describe-key of the key already shown.
-      expect(stack.emu.requests.slice(logged).map((r) => r.action)).toEqual(Array(4).fill('list-grants'));
+      expect(session.stack.emu.requests.slice(logged).map((r) => r.action)).toEqual(Array(4).fill('list-grants'));
       const shown = await rowIds(grantsBody(), 'data-grant-id');
       expect(new Set(shown).size).toBe(100);
-      expect(shown).toEqual((await listedGrants(stack, stack.alice, DEMO.keys.full)).grants.map((g) => g.grantId));
+      expect(shown).toEqual((await listedGrants(session.stack, 'alice', DEMO.keys.full)).grants.map((g) => g.grantId));
       expect(await status().innerText()).toBe('Showing 100 of 100 grants. That is all of them.');
     });
 
     it('shows KMS’s refusal of a 101st grant: its message, the gateway’s code and KMS’s code', async () => {
       const form = createForm();
-      await form.getByLabel('Grantee', { exact: true }).fill(stack.bob.userId);
+      await form.getByLabel('Grantee', { exact: true }).fill(session.stack.bob.userId);
       await form.getByLabel('describe-key', { exact: true }).check();
       await form.getByRole('button', { name: 'Create grant' }).click();
       const problem = page().locator('#create-problem');
@@ -269,7 +202,7 @@ describeInChromium('demo page: the grant lifecycle (client/demo/, headless Chrom
       expect(await status().innerText()).toMatch(/^Creating the grant failed \(BAD_USER_INPUT, KMS\.2404\): .*already holds 100 grants/);
       expect(await status().getAttribute('aria-live')).toBe('polite');
       expect(await grantsBody().locator('tr').count()).toBe(100);
-      expect((await listedGrants(stack, stack.alice, DEMO.keys.full)).total).toBe(100);
+      expect((await listedGrants(session.stack, 'alice', DEMO.keys.full)).total).toBe(100);
       await screenshot(page(), 'demo-create-refused');
     });
 
@@ -278,7 +211,7 @@ describeInChromium('demo page: the grant lifecycle (client/demo/, headless Chrom
       await expect.poll(() => page().locator('#key-summary').innerText()).toBe('demo-app (ENABLED)');
       expect(await page().locator('#create-problem').isHidden()).toBe(true);
       const form = createForm();
-      const sent = () => stack.emu.requests.filter((r) => r.action === 'create-grant').length;
+      const sent = () => session.stack.emu.requests.filter((r) => r.action === 'create-grant').length;
       const before = sent();
       await form.getByLabel('Grantee', { exact: true }).fill('bob-1');
       await form.getByLabel('create-grant', { exact: true }).check();
@@ -298,19 +231,19 @@ describeInChromium('demo page: the grant lifecycle (client/demo/, headless Chrom
     it('creates a grant on another key (by keyboard): it appears in the list, and the key’s count goes up', async () => {
       const form = createForm();
       const { keyboard } = page();
-      await form.getByLabel('Grantee', { exact: true }).fill(stack.bob.userId);
+      await form.getByLabel('Grantee', { exact: true }).fill(session.stack.bob.userId);
       await form.getByLabel('create-grant', { exact: true }).focus();
       await keyboard.press('Space'); // untick create-grant
       for (const op of ['describe-key', 'encrypt-data']) {
         await form.getByLabel(op, { exact: true }).focus();
         await keyboard.press('Space');
       }
-      await form.getByLabel('Retiring principal (optional)').fill(stack.bob.userId);
+      await form.getByLabel('Retiring principal (optional)').fill(session.stack.bob.userId);
       await form.getByLabel('Name (optional)').fill('lifecycle/reader');
       await keyboard.press('Enter');
       await expect.poll(() => status().innerText()).toBe('Created grant lifecycle/reader on demo-app. Showing 13 of 13 grants.');
 
-      const listed = await listedGrants(stack, stack.alice, DEMO.keys.app);
+      const listed = await listedGrants(session.stack, 'alice', DEMO.keys.app);
       const created = listed.grants.find((g) => g.name === 'lifecycle/reader');
       if (created === undefined) throw new Error('the gateway does not list the new grant');
       expect(listed.total).toBe(13);
@@ -327,7 +260,7 @@ describeInChromium('demo page: the grant lifecycle (client/demo/, headless Chrom
     });
 
     it('revokes that grant after asking (Escape says no): the row and one count go', async () => {
-      const created = (await listedGrants(stack, stack.alice, DEMO.keys.app)).grants.find((g) => g.name === 'lifecycle/reader');
+      const created = (await listedGrants(session.stack, 'alice', DEMO.keys.app)).grants.find((g) => g.name === 'lifecycle/reader');
       const row = grantsBody().locator(`tr[data-grant-id="${created?.grantId}"]`);
       await row.getByRole('button', { name: 'Revoke grant lifecycle/reader' }).click();
       const dialog = page().getByRole('dialog', { name: 'Revoke this grant?' });
@@ -342,7 +275,7 @@ describeInChromium('demo page: the grant lifecycle (client/demo/, headless Chrom
       await expect.poll(() => status().innerText()).toMatch(/^Revoked grant [0-9a-f]{12}…\. Showing 12 of 12 grants\.$/);
       expect(await row.count()).toBe(0);
       expect(await grantCount(DEMO.keys.app)).toBe('12');
-      expect((await listedGrants(stack, stack.alice, DEMO.keys.app)).total).toBe(12);
+      expect((await listedGrants(session.stack, 'alice', DEMO.keys.app)).total).toBe(12);
     });
   });
 
@@ -363,20 +296,20 @@ describeInChromium('demo page: the grant lifecycle (client/demo/, headless Chrom
   describe('as bob', () => {
     it('switches to bob’s demo token and lists the keys he sees', async () => {
       await page().getByLabel('Demo user').selectOption('bob');
-      const total = (await listedKeys(stack, stack.bob)).length;
+      const total = (await listedKeys(session.stack, 'bob')).length;
       await expect
         .poll(() => status().innerText())
         .toBe(`Acting as bob. Your keys: Showing 5 of ${total} keys. Pick one to see its grants.`);
-      expect(await page().getByLabel('KMS token').inputValue()).toBe(stack.bob.token);
+      expect(await page().getByLabel('KMS token').inputValue()).toBe(session.stack.bob.token);
       expect(await page().locator('#grants-section').isHidden()).toBe(true);
-      expect(await rowIds(keysBody(), 'data-key-id')).toEqual((await listedKeys(stack, stack.bob)).slice(0, 5).map((k) => k.keyId));
+      expect(await rowIds(keysBody(), 'data-key-id')).toEqual((await listedKeys(session.stack, 'bob')).slice(0, 5).map((k) => k.keyId));
       await pageToEnd(keysBody(), page().getByRole('button', { name: 'Show more keys' }), 2);
-      expect(await rowIds(keysBody(), 'data-key-id')).toEqual((await listedKeys(stack, stack.bob)).map((k) => k.keyId));
+      expect(await rowIds(keysBody(), 'data-key-id')).toEqual((await listedKeys(session.stack, 'bob')).map((k) => k.keyId));
     });
 
     it('retires a grant he may retire, after asking: it disappears from his list and its key’s count goes down', async () => {
       await page().getByRole('button', { name: 'Show grants I may retire' }).click();
-      const before = await listedGrants(stack, stack.bob);
+      const before = await listedGrants(session.stack, 'bob');
       expect(before.total).toBe(DEMO.bobRetirable.grants);
       await expect.poll(() => retirableBody().locator('tr').count()).toBe(20);
       expect(await rowIds(retirableBody(), 'data-grant-id')).toEqual(before.grants.slice(0, 20).map((g) => g.grantId));
@@ -402,7 +335,7 @@ describeInChromium('demo page: the grant lifecycle (client/demo/, headless Chrom
         before.grants[2]?.grantId,
       );
 
-      const after = await listedGrants(stack, stack.bob);
+      const after = await listedGrants(session.stack, 'bob');
       expect(after.total).toBe(DEMO.bobRetirable.grants - 1);
       expect(after.grants.map((g) => g.grantId)).not.toContain(target.grantId);
       expect(await rowIds(retirableBody(), 'data-grant-id')).toEqual(after.grants.slice(0, 19).map((g) => g.grantId));
@@ -411,12 +344,7 @@ describeInChromium('demo page: the grant lifecycle (client/demo/, headless Chrom
     });
   });
 
-  describe('offline', () => {
-    it('made every request to the gateway on 127.0.0.1 and logged no console error', () => {
-      expect(requestedHosts(tab.requests)).toEqual(['127.0.0.1']);
-      expect(tab.errors).toEqual([]);
-    });
-  });
+  describeOffline(session, ['/', '/static/web/demo.js', '/graphql']);
 });
 
 describe('GraphiQL’s example operations (src/web/graphiql.ts)', () => {
@@ -438,24 +366,13 @@ describe('GraphiQL’s example operations (src/web/graphiql.ts)', () => {
 });
 
 describeInChromium('GraphiQL: the example lists the keys with their grant counts (headless Chromium)', () => {
-  let stack: LifecycleStack;
-  let browser: Browser;
-  let tab: RecordedPage;
-
-  beforeAll(async () => {
-    stack = await startLifecycleStack();
-    browser = await launchChromium();
-    tab = await openPage(browser);
-    await tab.page.goto(stack.gw.graphqlUrl);
-    await tab.page.locator('.graphiql-query-editor .CodeMirror').waitFor();
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
+  const session = useBrowserPage((stack) => stack.gw.graphqlUrl, {
+    preset: 'users',
+    ready: (page) => page.locator('.graphiql-query-editor .CodeMirror').waitFor(),
   });
 
   it('runs with ▶: every key with its grant count, beside the demo key’s first 10 grants', async () => {
+    const { stack, tab } = session;
     const { page } = tab;
     await page.getByRole('button', { name: /Execute query/ }).click();
     const result = (): Promise<string> =>
@@ -470,7 +387,7 @@ describeInChromium('GraphiQL: the example lists the keys with their grant counts
     };
     const body = JSON.parse(await result()) as Answer;
     expect(body.errors).toBeUndefined();
-    const expected = await listedKeys(stack, stack.alice);
+    const expected = await listedKeys(stack, 'alice');
     expect(body.data.keys.edges.map((e) => [e.node.keyId, e.node.grants.totalCount])).toEqual(
       expected.map((k) => [k.keyId, k.grants.totalCount]),
     );

@@ -5,7 +5,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { HAS_CHROMIUM, NO_CHROMIUM, launchChromium, openPage, requestedHosts, startDemoStack, type DemoStack, type RecordedPage } from './support.ts';
+import {
+  HAS_CHROMIUM,
+  NO_CHROMIUM,
+  launchChromium,
+  openPage,
+  requestedHosts,
+  startDemoStack,
+  type DemoPresetKind,
+  type DemoStack,
+  type RecordedPage,
+} from './support.ts';
 
 /** What {@link useBrowserPage} hands a test; read its fields inside hooks and tests only. */
 export interface BrowserSession {
@@ -13,17 +23,23 @@ export interface BrowserSession {
   readonly tab: RecordedPage;
 }
 
+/** How {@link useBrowserPage} opens its page: when it is ready, and the gateway's preset (`'token'` unless given). */
+export interface BrowserPageOptions {
+  ready?: (page: Page) => Promise<void>;
+  preset?: DemoPresetKind;
+}
+
 /**
- * Registers hooks that start the demo stack and Chromium, open a recorded page at
+ * Registers hooks that start the demo stack (with `preset`) and Chromium, open a recorded page at
  * `urlOf(stack)`, wait for `ready(page)` if given, and close everything after the block.
  */
-export function useBrowserPage(urlOf: (stack: DemoStack) => string, ready?: (page: Page) => Promise<void>): BrowserSession {
+export function useBrowserPage(urlOf: (stack: DemoStack) => string, { ready, preset }: BrowserPageOptions = {}): BrowserSession {
   let stack: DemoStack | undefined;
   let browser: Browser | undefined;
   let tab: RecordedPage | undefined;
 
   beforeAll(async () => {
-    stack = await startDemoStack();
+    stack = await startDemoStack({}, preset);
     browser = await launchChromium();
     tab = await openPage(browser);
     await tab.page.goto(urlOf(stack));

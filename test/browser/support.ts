@@ -8,10 +8,12 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { DEFAULT_CONFIG, type GatewayConfig } from '../../src/config.ts';
 import { DEMO, startEmulator, type RunningEmulator } from '../../src/emulator/index.ts';
 import { startGateway, type RunningGateway } from '../../src/server/gateway.ts';
+import type { DemoUser } from '../../src/web/preset.ts';
 import { buildWeb } from '../../scripts/build-web.ts';
 
 /** Debian's Chromium; the browser tests are skipped when it is absent. */
@@ -37,30 +39,44 @@ const CHROMIUM_ARGS = [
 /** The 100-grant demo key. */
 export const FULL_KEY = DEMO.keys.full;
 
-/** Emulator + gateway, with alice's demo token. */
+/** Emulator + gateway, with the demo users alice and bob. */
 export interface DemoStack {
   emu: RunningEmulator;
   gw: RunningGateway;
   /** alice's demo token (creator of the demo keys). */
   token: string;
+  alice: DemoUser;
+  bob: DemoUser;
   close(): Promise<void>;
 }
+
+/**
+ * What the gateway's pages open with: alice's token and the 100-grant key (`'token'`), those and
+ * both demo users to switch between (`'users'`, as `npm start` runs it: src/dev/main.ts), or
+ * nothing (`'none'`, as on a real KMS).
+ */
+export type DemoPresetKind = 'token' | 'users' | 'none';
 
 /**
  * Starts the emulator and a gateway on it with the demo preset, after bundling the demo page's
  * script (so the tests always run the current client/demo/ code).
  */
-export async function startDemoStack(overrides: Partial<GatewayConfig> = {}, preset = true): Promise<DemoStack> {
+export async function startDemoStack(overrides: Partial<GatewayConfig> = {}, preset: DemoPresetKind = 'token'): Promise<DemoStack> {
   await buildWeb();
   const emu = await startEmulator({ port: 0 });
-  const alice = emu.demo['alice'];
-  if (alice === undefined) throw new Error('the demo seed has no user alice');
+  const [alice, bob] = [emu.demo['alice'], emu.demo['bob']].map(
+    (user) => user && { name: user.name, token: user.token, userId: user.userId },
+  );
+  if (alice === undefined || bob === undefined) throw new Error('the demo seed has no users alice and bob');
   const config = { ...DEFAULT_CONFIG, port: 0, logLevel: 'silent', kmsEndpoint: emu.url, kmsProjectId: emu.projectId, ...overrides };
-  const gw = await startGateway(config, preset ? { preset: { token: alice.token, keyId: FULL_KEY } } : {});
+  const users = preset === 'users' ? { users: [alice, bob] } : {};
+  const gw = await startGateway(config, preset === 'none' ? {} : { preset: { token: alice.token, keyId: FULL_KEY, ...users } });
   return {
     emu,
     gw,
     token: alice.token,
+    alice,
+    bob,
     close: async () => {
       await gw.close();
       await emu.close();
@@ -104,6 +120,24 @@ export async function openPage(browser: Browser): Promise<RecordedPage> {
 /** The hosts of the recorded network requests (data: and blob: URLs never reach a network). */
 export function requestedHosts(requests: string[]): string[] {
   return [...new Set(requests.filter((u) => /^(https?|wss?):/.test(u)).map((u) => new URL(u).hostname))];
+}
+
+/** The `data-*` ids of a table body's rows, in order. */
+export function rowIds(body: Locator, attribute: 'data-grant-id' | 'data-key-id'): Promise<string[]> {
+  return body.locator('tr').evaluateAll((rows, name) => rows.map((row) => row.getAttribute(name) ?? ''), attribute);
+}
+
+/** Clicks `more` until it hides, waiting each time for `body` to grow; returns the clicks made (failing past `most`). */
+export async function pageToEnd(body: Locator, more: Locator, most: number): Promise<number> {
+  let clicks = 0;
+  while (await more.isVisible()) {
+    const before = await body.locator('tr').count();
+    await more.click();
+    await expect.poll(() => body.locator('tr').count()).toBeGreaterThan(before);
+    clicks += 1;
+    expect(clicks).toBeLessThanOrEqual(most);
+  }
+  return clicks;
 }
 
 /** Saves a PNG under test-results/screenshots/ and returns its path. */

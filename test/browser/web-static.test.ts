@@ -222,7 +222,7 @@ describe('web (src/web/, over loopback HTTP)', () => {
 describe('web on a gateway without the demo preset and with GraphiQL off (production)', () => {
   let stack: DemoStack;
   beforeAll(async () => {
-    stack = await startDemoStack({ production: true, graphiql: false }, false);
+    stack = await startDemoStack({ production: true, graphiql: false }, 'none');
   }, 30_000);
   afterAll(async () => stack?.close());
 

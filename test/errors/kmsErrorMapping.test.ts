@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO, startEmulatorStack, type EmulatorStack } from '../support/emulatorStack.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DEMO, useEmulatorStack } from '../support/emulatorStack.ts';
 import { errorSummary, expectedError, gql, leaksIn } from '../support/gateway.ts';
 
 // Fixtures: demo-app (alice's, 12 grants, the first one bob's create-grant grant); acme-key,
@@ -52,12 +52,8 @@ const CODELESS: { status: number; body: string; expected: string }[] = [
   { status: 504, body: '<html>Gateway Timeout</html>', expected: 'UPSTREAM_TIMEOUT' },
 ];
 
-let stack: EmulatorStack;
-beforeAll(async () => {
-  // Many 5xx in a row: the circuit breaker, which is not under test here, must not open.
-  stack = await startEmulatorStack({ breakerThreshold: 1000 });
-});
-afterAll(async () => stack.close());
+// Many 5xx in a row: the circuit breaker, which is not under test here, must not open.
+const stack = useEmulatorStack({ breakerThreshold: 1000 });
 beforeEach(() => stack.emulator.reset());
 
 describe('errors: KMS outcomes -> extensions.code', () => {

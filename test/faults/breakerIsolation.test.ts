@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, startEmulatorStack, type EmulatorStack } from '../support/emulatorStack.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEMO, useEmulatorStack } from '../support/emulatorStack.ts';
 import { errorSummary, gql } from '../support/gateway.ts';
 
 // Fifteen distinct pages of one key: fifteen list-grants calls, queued one at a time behind the
@@ -8,12 +8,10 @@ import { errorSummary, gql } from '../support/gateway.ts';
 const HEAVY = `query($k: ID!) { ${Array.from({ length: 15 }, (_, i) => `a${i}: grants(keyId: $k, first: ${i + 1}) { totalCount }`).join(' ')} }`;
 const LIGHT = `{ retirableGrants(first: 2) { totalCount } }`;
 
-let stack: EmulatorStack;
+const stack = useEmulatorStack({ operationTimeoutMs: 250, kmsMaxConcurrency: 1, breakerThreshold: 2, breakerCooldownMs: 60_000 });
 beforeAll(async () => {
-  stack = await startEmulatorStack({ operationTimeoutMs: 250, kmsMaxConcurrency: 1, breakerThreshold: 2, breakerCooldownMs: 60_000 });
   stack.emulator.faults.set({ action: 'list-grants', latencyMs: 60 });
 });
-afterAll(async () => stack.close());
 
 describe('kms/client circuit breaker', () => {
   it("counts only requests sent to KMS: user A running out of time over and over never makes user B's calls fail fast", async () => {

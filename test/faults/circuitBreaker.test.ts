@@ -1,8 +1,7 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type GatewayConfig } from '../../src/config.ts';
-import type { RunningEmulator } from '../../src/emulator/index.ts';
 import type { RunningGateway } from '../../src/server/gateway.ts';
-import { DEMO, gatewayOn, kmsCalls, startEmulatorStack, type EmulatorStack } from '../support/emulatorStack.ts';
+import { DEMO, closeAfterEach, gatewayOn, kmsCalls, useEmulatorStack } from '../support/emulatorStack.ts';
 import { errorSummary, expectedError, gql, leaksIn } from '../support/gateway.ts';
 import { retryUntil } from '../support/waiting.ts';
 
@@ -17,27 +16,14 @@ const CONTRACT_RECOVERY_MS = 30_000;
 /** Room for a recovery test to fail on its own assertion rather than on the test timeout. */
 const RECOVERY_TEST_TIMEOUT_MS = CONTRACT_RECOVERY_MS + 10_000;
 
-let stack: EmulatorStack;
-let emulator: RunningEmulator;
-beforeAll(async () => {
-  stack = await startEmulatorStack();
-  emulator = stack.emulator;
-});
-afterAll(async () => stack.close());
-beforeEach(() => emulator.reset());
+const stack = useEmulatorStack();
+beforeEach(() => stack.emulator.reset());
 
 // A gateway of its own per test: the breaker's state must not carry over.
-const started: RunningGateway[] = [];
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((g) => g.close()));
-});
-async function gatewayWith(overrides: Partial<GatewayConfig>): Promise<RunningGateway> {
-  const g = await gatewayOn(emulator, overrides);
-  started.push(g);
-  return g;
-}
+const keep = closeAfterEach();
+const gatewayWith = async (overrides: Partial<GatewayConfig>): Promise<RunningGateway> => keep(await gatewayOn(stack.emulator, overrides));
 
-const listCalls = (): number => kmsCalls(emulator, 'list-grants').length;
+const listCalls = (): number => kmsCalls(stack.emulator, 'list-grants').length;
 const sameAs = (expected: unknown) => (body: unknown) => JSON.stringify(body) === JSON.stringify(expected);
 
 describe('kms/client: circuit breaker', () => {
@@ -45,7 +31,7 @@ describe('kms/client: circuit breaker', () => {
     'fails fast with UPSTREAM_ERROR and no KMS call once open (threshold 3), then recovers by itself after the cool-down',
     async () => {
       const g = await gatewayWith({ breakerThreshold: 3, breakerCooldownMs: COOLDOWN_MS, kmsReadRetries: 0 });
-      emulator.faults.set({ action: 'list-grants', effect: { kind: 'error', status: 500, shape: 'kms', code: 'KMS.0101' } });
+      stack.emulator.faults.set({ action: 'list-grants', effect: { kind: 'error', status: 500, shape: 'kms', code: 'KMS.0101' } });
       for (let i = 0; i < 3; i += 1) {
         const { body } = await gql(g, GRANTS_QUERY, { k: KEY }, stack.alice);
         expect(errorSummary(body)).toEqual([expectedError(['grants'], 'UPSTREAM_ERROR', 'KMS.0101')]);
@@ -61,8 +47,8 @@ describe('kms/client: circuit breaker', () => {
       expect(leaksIn(open.text, stack)).toEqual([]);
 
       // KMS heals; calls keep failing fast until the cool-down, then one is tried and the circuit closes.
-      emulator.faults.clear();
-      emulator.requests.length = 0;
+      stack.emulator.faults.clear();
+      stack.emulator.requests.length = 0;
       const healed = await retryUntil(async () => (await gql(g, GRANTS_QUERY, { k: KEY }, stack.alice)).body, sameAs(HEALTHY), {
         deadlineMs: CONTRACT_RECOVERY_MS,
       });
@@ -76,9 +62,9 @@ describe('kms/client: circuit breaker', () => {
   it('does not open on client errors (404, 403): they are the caller’s, not KMS failing', async () => {
     const g = await gatewayWith({ breakerThreshold: 3, breakerCooldownMs: 60_000, kmsReadRetries: 0 });
     const answers: unknown[] = [];
-    emulator.faults.set({ action: 'list-grants', times: 3, effect: { kind: 'error', status: 404, shape: 'kms', code: 'KMS.0207' } });
+    stack.emulator.faults.set({ action: 'list-grants', times: 3, effect: { kind: 'error', status: 404, shape: 'kms', code: 'KMS.0207' } });
     for (let i = 0; i < 3; i += 1) answers.push(errorSummary((await gql(g, GRANTS_QUERY, { k: KEY }, stack.alice)).body));
-    emulator.faults.set({ action: 'list-grants', times: 2, effect: { kind: 'error', status: 403, shape: 'kms', code: 'KMS.0306' } });
+    stack.emulator.faults.set({ action: 'list-grants', times: 2, effect: { kind: 'error', status: 403, shape: 'kms', code: 'KMS.0306' } });
     for (let i = 0; i < 2; i += 1) answers.push(errorSummary((await gql(g, GRANTS_QUERY, { k: KEY }, stack.alice)).body));
     const { body } = await gql(g, GRANTS_QUERY, { k: KEY }, stack.alice);
     expect({ answers, body, calls: listCalls() }).toEqual({
@@ -96,12 +82,12 @@ describe('kms/client: circuit breaker', () => {
       'serves normally again once KMS answers normally after ten failing operations (reads retried)',
       async () => {
         const g = await gatewayWith({ breakerCooldownMs: COOLDOWN_MS, kmsReadRetries: 1 });
-        emulator.faults.set({ action: 'list-grants', effect: { kind: 'raw', status: 503, body: '' } });
+        stack.emulator.faults.set({ action: 'list-grants', effect: { kind: 'raw', status: 503, body: '' } });
         for (let i = 0; i < 10; i += 1) {
           const { body } = await gql(g, GRANTS_QUERY, { k: KEY }, stack.alice);
           expect(errorSummary(body)).toEqual([expectedError(['grants'], 'UPSTREAM_ERROR')]);
         }
-        emulator.faults.clear();
+        stack.emulator.faults.clear();
         const last = await retryUntil(async () => (await gql(g, GRANTS_QUERY, { k: KEY }, stack.alice)).body, sameAs(HEALTHY), {
           deadlineMs: CONTRACT_RECOVERY_MS,
         });

@@ -1,18 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config.ts';
 import type { KmsGrant } from '../../src/kms/types.ts';
-import { DEMO, startEmulatorStack, type EmulatorStack } from '../support/emulatorStack.ts';
+import { DEMO, startEmulatorStack, useEmulatorStack } from '../support/emulatorStack.ts';
 import { errorSummary, expectedError, gql } from '../support/gateway.ts';
 
 const GRANTS = `query($k: ID!) { grants(keyId: $k, first: 5) { totalCount edges { node { grantId } } } }`;
 const RETIRABLE = `{ retirableGrants(first: 3) { totalCount } }`;
 const TIMEOUT_MS = 600;
 
-let stack: EmulatorStack;
-beforeAll(async () => {
-  stack = await startEmulatorStack({ kmsTimeoutMs: TIMEOUT_MS, kmsReadRetries: 2 });
-});
-afterAll(async () => stack.close());
+const stack = useEmulatorStack({ kmsTimeoutMs: TIMEOUT_MS, kmsReadRetries: 2 });
 beforeEach(() => {
   stack.emulator.faults.clear();
   stack.emulator.requests.length = 0;

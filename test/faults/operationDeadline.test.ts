@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { keyGlobalId } from '../../src/relay/globalId.ts';
-import { DEMO, startEmulatorStack, type EmulatorStack } from '../support/emulatorStack.ts';
+import { DEMO, useEmulatorStack } from '../support/emulatorStack.ts';
 import { errorSummary, expectedError, gql, leaksIn } from '../support/gateway.ts';
 import { timed } from '../support/waiting.ts';
 
@@ -14,11 +14,7 @@ const KMS_TIMEOUT_MS = 5000;
 /** Each describe-key: under both limits alone, but two in a row (one call at a time) overrun the deadline. */
 const DESCRIBE_LATENCY_MS = 250;
 
-let stack: EmulatorStack;
-beforeAll(async () => {
-  stack = await startEmulatorStack({ operationTimeoutMs: OPERATION_TIMEOUT_MS, kmsTimeoutMs: KMS_TIMEOUT_MS, kmsMaxConcurrency: 1 });
-});
-afterAll(async () => stack.close());
+const stack = useEmulatorStack({ operationTimeoutMs: OPERATION_TIMEOUT_MS, kmsTimeoutMs: KMS_TIMEOUT_MS, kmsMaxConcurrency: 1 });
 beforeEach(() => stack.emulator.reset());
 
 describe('kms/client: the operation deadline (operationTimeoutMs)', () => {

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FaultEffect } from '../../src/emulator/index.ts';
 import type { KmsGrant } from '../../src/kms/types.ts';
 import { keyGlobalId } from '../../src/relay/globalId.ts';
-import { DEMO, listFromKms, startEmulatorStack, type EmulatorStack } from '../support/emulatorStack.ts';
+import { DEMO, listFromKms, useEmulatorStack } from '../support/emulatorStack.ts';
 import { errorSummary, expectedError, gql, leaksIn } from '../support/gateway.ts';
 import { timed } from '../support/waiting.ts';
 
@@ -16,14 +16,12 @@ const KMS_TIMEOUT_MS = 250;
 /** Two attempts of at most 250 ms, with slack for a loaded machine. */
 const FAULT_BOUND_MS = 2000;
 
-let stack: EmulatorStack;
+const stack = useEmulatorStack({ kmsTimeoutMs: KMS_TIMEOUT_MS, kmsReadRetries: 1, breakerThreshold: 1000 });
 /** bob's first 11 retirable grants, as KMS lists them. */
 let retirable: KmsGrant[];
 beforeAll(async () => {
-  stack = await startEmulatorStack({ kmsTimeoutMs: KMS_TIMEOUT_MS, kmsReadRetries: 1, breakerThreshold: 1000 });
   retirable = (await listFromKms(stack.emulator, undefined, stack.tokens.bob)).slice(0, 11);
 });
-afterAll(async () => stack.close());
 beforeEach(() => stack.emulator.reset());
 
 const failures: { name: string; effect: FaultEffect; code: string; kms: string | undefined }[] = [

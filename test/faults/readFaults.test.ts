@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { FaultRule } from '../../src/emulator/index.ts';
-import { DEMO, kmsBody, kmsCalls, startEmulatorStack, type EmulatorStack } from '../support/emulatorStack.ts';
+import { DEMO, kmsBody, kmsCalls, useEmulatorStack } from '../support/emulatorStack.ts';
 import { errorSummary, expectedError, gql, leaksIn } from '../support/gateway.ts';
 import { timed } from '../support/waiting.ts';
 
@@ -20,12 +20,8 @@ const FAULT_BOUND_MS = 2000;
 /** The longest Retry-After the gateway waits for (retryPolicy's maxRetryAfterMs). */
 const MAX_RETRY_AFTER_MS = 3000;
 
-let stack: EmulatorStack;
-beforeAll(async () => {
-  // A run of failures must not open the circuit breaker: it is not under test here.
-  stack = await startEmulatorStack({ kmsTimeoutMs: KMS_TIMEOUT_MS, kmsReadRetries: 1, breakerThreshold: 1000 });
-});
-afterAll(async () => stack.close());
+// A run of failures must not open the circuit breaker: it is not under test here.
+const stack = useEmulatorStack({ kmsTimeoutMs: KMS_TIMEOUT_MS, kmsReadRetries: 1, breakerThreshold: 1000 });
 beforeEach(() => stack.emulator.reset());
 
 const listCalls = () => kmsCalls(stack.emulator, 'list-grants');

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { FaultRule } from '../../src/emulator/index.ts';
-import { DEMO, kmsBody, kmsCalls, startEmulatorStack, type EmulatorStack } from '../support/emulatorStack.ts';
+import { DEMO, kmsBody, kmsCalls, useEmulatorStack } from '../support/emulatorStack.ts';
 import { errorSummary, expectedError, gql, leaksIn } from '../support/gateway.ts';
 import { timed } from '../support/waiting.ts';
 
@@ -12,12 +12,8 @@ const KMS_TIMEOUT_MS = 250;
 /** One attempt of at most 250 ms, with slack for a loaded machine; a retry would wait 1 s (Retry-After) or time out again. */
 const ONE_ATTEMPT_BOUND_MS = 1000;
 
-let stack: EmulatorStack;
-beforeAll(async () => {
-  // Reads would be retried twice: writes must still be sent once. The breaker is not under test.
-  stack = await startEmulatorStack({ kmsTimeoutMs: KMS_TIMEOUT_MS, kmsReadRetries: 2, breakerThreshold: 1000 });
-});
-afterAll(async () => stack.close());
+// Reads would be retried twice: writes must still be sent once. The breaker is not under test.
+const stack = useEmulatorStack({ kmsTimeoutMs: KMS_TIMEOUT_MS, kmsReadRetries: 2, breakerThreshold: 1000 });
 beforeEach(() => stack.emulator.reset());
 
 describe('kms/client: revoke-grant is never retried', () => {

@@ -6,9 +6,9 @@
  * writes one header line per array element (fetch would fold them into one line).
  */
 import { request } from 'node:http';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { keyGlobalId } from '../../src/relay/globalId.ts';
-import { DEMO, startEmulatorStack, type EmulatorStack } from '../support/emulatorStack.ts';
+import { DEMO, useEmulatorStack } from '../support/emulatorStack.ts';
 import { gql, type GqlBody } from '../support/gateway.ts';
 
 // Fixtures: demo-backup, alice's key with 6 grants (bob, of the same account, may list it too).
@@ -17,14 +17,12 @@ const GRANTS_QUERY = 'query($k: ID!) { grants(keyId: $k, first: 5) { totalCount 
 const HEALTHY = { data: { grants: { totalCount: DEMO.grantCounts.backup } } };
 const ONE_HEADER = /one KMS token in one header/i;
 
-let stack: EmulatorStack;
+const stack = useEmulatorStack();
 let alice = '';
 let bob = '';
 beforeAll(async () => {
-  stack = await startEmulatorStack();
   ({ alice, bob } = stack.tokens);
 });
-afterAll(async () => stack.close());
 beforeEach(() => stack.emulator.reset());
 
 /** Node's request headers: an array value is sent as that many header lines. */

@@ -1,7 +1,7 @@
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, listFromKms, startEmulatorStack, type EmulatorStack } from '../support/emulatorStack.ts';
+import { DEMO, listFromKms, useEmulatorStack } from '../support/emulatorStack.ts';
 import { errorSummary, expectedError, gql } from '../support/gateway.ts';
 import { buildCases, type FuzzCase } from './fuzzCases.ts';
 import { parsed, raw, type RawResult } from './raw.ts';
@@ -17,14 +17,13 @@ const TOTAL_REQUESTS = 2200;
 const HEALTH_EVERY = 200;
 const CONCURRENCY = 8;
 
-let stack: EmulatorStack;
+const stack = useEmulatorStack({}, { pageCap: 7 });
 let grantIdsA: string[] = [];
 let grantIdsB: string[] = [];
 let realCursors: string[] = [];
 /** What no answer may contain: every demo token, the KMS URL, its host and project path. */
 let secrets: string[] = [];
 beforeAll(async () => {
-  stack = await startEmulatorStack({}, { pageCap: 7 });
   const { emulator, gw, alice, tokens } = stack;
   const idsOf = async (key: string): Promise<string[]> => (await listFromKms(emulator, key, tokens.alice)).map((g) => g.grant_id);
   [grantIdsA, grantIdsB] = await Promise.all([idsOf(KEY_A), idsOf(KEY_B)]);
@@ -33,10 +32,7 @@ beforeAll(async () => {
   secrets = [...Object.values(emulator.demo).map((u) => u.token), emulator.url, new URL(emulator.url).host, `/v1.0/${emulator.projectId}`];
   await emulator.reset();
 });
-afterAll(async () => {
-  agent.destroy();
-  await stack?.close();
-});
+afterAll(() => agent.destroy());
 
 // ---------------------------------------------------------------------------------------------
 // Sending

@@ -1,19 +1,17 @@
 import { serverAudits, type AuditResult } from 'graphql-http';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { KmsGrant } from '../../src/kms/types.ts';
-import { DEMO, kmsCalls, listFromKms, startEmulatorStack, type EmulatorStack } from '../support/emulatorStack.ts';
+import { DEMO, kmsCalls, listFromKms, useEmulatorStack } from '../support/emulatorStack.ts';
 import { gqlGet } from '../support/gateway.ts';
 
 // Fixtures: demo-backup, alice's key with 6 grants.
 const KEY = DEMO.keys.backup;
 
-let stack: EmulatorStack;
+const stack = useEmulatorStack();
 let grants: KmsGrant[];
 beforeAll(async () => {
-  stack = await startEmulatorStack();
   grants = await listFromKms(stack.emulator, KEY, stack.tokens.alice);
 });
-afterAll(async () => stack.close());
 beforeEach(() => stack.emulator.reset());
 
 describe('server/http: GraphQL over HTTP, health, GraphiQL', () => {

@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, startEmulatorStack, type EmulatorStack } from '../support/emulatorStack.ts';
+import { describe, expect, it } from 'vitest';
+import { DEMO, useEmulatorStack } from '../support/emulatorStack.ts';
 import { gql } from '../support/gateway.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-let stack: EmulatorStack;
-beforeAll(async () => {
-  stack = await startEmulatorStack();
-});
-afterAll(async () => stack.close());
+const stack = useEmulatorStack();
 
 describe('kms/client: KMS sequence numbers', () => {
   it("generates KMS's `sequence` itself, one per call: a caller's UUID-shaped X-Request-Id goes to logs and headers only", async () => {

@@ -3,7 +3,7 @@ import { serverAudits, type AuditResult } from 'graphql-http';
 import type { GatewayConfig } from '../../src/config.ts';
 import type { KmsGrant } from '../../src/kms/types.ts';
 import type { RunningGateway } from '../../src/server/gateway.ts';
-import { DEMO, gatewayOn, listFromKms, startEmulatorStack, type EmulatorStack } from '../support/emulatorStack.ts';
+import { DEMO, gatewayOn, listFromKms, useEmulatorStack, withGateway } from '../support/emulatorStack.ts';
 import { gql, gqlGet, leaksIn } from '../support/gateway.ts';
 import { postRaw, raw } from './raw.ts';
 
@@ -18,29 +18,15 @@ const FOREIGN_ORIGIN = 'https://evil.example';
 const PRODUCTION: Partial<GatewayConfig> = { production: true, graphiql: false, introspection: false, demoPage: false, sourceMaps: false };
 const UPSTREAM_SECRET = 'upstream-secret-5a1d';
 
-let stack: EmulatorStack;
+const stack = useEmulatorStack();
 let prod: RunningGateway;
 let grants: KmsGrant[];
 beforeAll(async () => {
-  stack = await startEmulatorStack();
   prod = await gatewayOn(stack.emulator, PRODUCTION);
   grants = await listFromKms(stack.emulator, KEY, stack.tokens.alice);
 });
-afterAll(async () => {
-  await prod?.close();
-  await stack?.close();
-});
+afterAll(async () => prod?.close());
 beforeEach(async () => stack.emulator.reset());
-
-/** Starts a gateway on the emulator with `overrides` for one test, closing it afterwards. */
-async function withGateway<T>(overrides: Partial<GatewayConfig>, fn: (g: RunningGateway) => Promise<T>): Promise<T> {
-  const g = await gatewayOn(stack.emulator, overrides);
-  try {
-    return await fn(g);
-  } finally {
-    await g.close();
-  }
-}
 
 describe('server/yoga (HTTP policy)', () => {
   describe('request body', () => {
@@ -58,7 +44,7 @@ describe('server/yoga (HTTP policy)', () => {
 
     it('applies a configured maxBodyBytes', async () => {
       const body = JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(2000) } });
-      const response = await withGateway({ maxBodyBytes: 1000 }, (g) => postRaw(g, body, stack.alice));
+      const response = await withGateway(stack.emulator, { maxBodyBytes: 1000 }, (g) => postRaw(g, body, stack.alice));
       expect(response.status).toBe(413);
     });
 
@@ -138,7 +124,7 @@ describe('server/yoga (HTTP policy)', () => {
     });
 
     it('allows exactly the configured origin when corsOrigins has one entry, and no other', async () => {
-      await withGateway({ corsOrigins: [ALLOWED_ORIGIN] }, async (g) => {
+      await withGateway(stack.emulator, { corsOrigins: [ALLOWED_ORIGIN] }, async (g) => {
         const [preOk, postOk, preNo, postNo] = await Promise.all([
           preflight(g, ALLOWED_ORIGIN),
           simple(g, ALLOWED_ORIGIN),
@@ -157,7 +143,7 @@ describe('server/yoga (HTTP policy)', () => {
 
     it('allows each configured origin of a two-entry allow-list, and neither a foreign origin nor `null`', async () => {
       const second = 'https://admin.example';
-      await withGateway({ corsOrigins: [ALLOWED_ORIGIN, second] }, async (g) => {
+      await withGateway(stack.emulator, { corsOrigins: [ALLOWED_ORIGIN, second] }, async (g) => {
         const [first, other, foreign, postNull] = await Promise.all([preflight(g, ALLOWED_ORIGIN), preflight(g, second), preflight(g, FOREIGN_ORIGIN), simple(g, 'null')]);
         expect({
           first: verdict(first, ALLOWED_ORIGIN),

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO, startEmulatorStack, type EmulatorStack } from '../support/emulatorStack.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DEMO, useEmulatorStack } from '../support/emulatorStack.ts';
 import { errorSummary, expectedError, gql } from '../support/gateway.ts';
 
 const CREATE = `mutation($input: CreateGrantInput!) {
@@ -14,12 +14,8 @@ const RETIRE = `mutation($input: RetireGrantInput!) {
 const LIST = `query($k: ID!) { grants(keyId: $k, first: 1000) { totalCount edges { node { id grantId } } } }`;
 const RETIRABLE = `{ retirableGrants(first: 1000) { edges { node { id grantId keyId } } } }`;
 
-let stack: EmulatorStack;
-beforeAll(async () => {
-  // A short KMS timeout: the write that hangs below must end quickly.
-  stack = await startEmulatorStack({ kmsTimeoutMs: 400, kmsReadRetries: 2 });
-});
-afterAll(async () => stack.close());
+// A short KMS timeout: the write that hangs below must end quickly.
+const stack = useEmulatorStack({ kmsTimeoutMs: 400, kmsReadRetries: 2 });
 beforeEach(() => stack.emulator.reset());
 
 const kmsActions = () => stack.emulator.requests.map((r) => r.action);

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO, startEmulatorStack, type EmulatorStack } from '../support/emulatorStack.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DEMO, useEmulatorStack } from '../support/emulatorStack.ts';
 import { errorSummary, expectedError, gql } from '../support/gateway.ts';
 
 interface KeyPage {
@@ -16,11 +16,7 @@ const KEYS = `query($first: Int, $after: String, $state: KeyState) {
   }
 }`;
 
-let stack: EmulatorStack;
-beforeAll(async () => {
-  stack = await startEmulatorStack();
-});
-afterAll(async () => stack.close());
+const stack = useEmulatorStack();
 beforeEach(() => stack.emulator.reset());
 
 const listKeysCalls = () => stack.emulator.requests.filter((r) => r.action === 'list-keys');

@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, startEmulatorStack, type EmulatorStack } from '../support/emulatorStack.ts';
+import { describe, expect, it } from 'vitest';
+import { DEMO, useEmulatorStack } from '../support/emulatorStack.ts';
 import { errorSummary, gql } from '../support/gateway.ts';
 
 const PAGE = `fragment Page on GrantConnection { totalCount pageInfo { ...Info } edges { node { ...Fields } } }
 fragment Info on PageInfo { hasNextPage endCursor }
 fragment Fields on Grant { id grantId key { alias } }`;
 
-let stack: EmulatorStack;
-beforeAll(async () => {
-  stack = await startEmulatorStack({ maxDepth: 6 });
-});
-afterAll(async () => stack.close());
+const stack = useEmulatorStack({ maxDepth: 6 });
 
 describe('server/limits/armor: MAX_DEPTH', () => {
   it('counts the depth of fields, not of fragment spreads: a frontend built from fragments passes at its real depth', async () => {

@@ -1,7 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { GatewayConfig } from '../../src/config.ts';
-import type { RunningGateway } from '../../src/server/gateway.ts';
-import { DEMO, callKms, gatewayOn, kmsCalls, listFromKms, startEmulatorStack, type EmulatorStack } from '../support/emulatorStack.ts';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO, callKms, kmsCalls, listFromKms, useEmulatorStack, withGateway } from '../support/emulatorStack.ts';
 import { gql, type GqlBody } from '../support/gateway.ts';
 
 // Fixtures: the demo key `app` (12 grants), its alias and alice's retirable grants, all read
@@ -25,29 +23,17 @@ const FIVE_DEEP = `query($k: ID!) { grants(keyId: $k, first: 1) { edges { node {
 /** 9 deep: no valid query of this schema is deeper than 5, so the extra levels are unknown fields. */
 const NINE_DEEP = `query($k: ID!) { grants(keyId: $k, first: 1) { edges { node { key { a { b { c { d { e } } } } } } } } }`;
 
-let stack: EmulatorStack;
+const stack = useEmulatorStack();
 let grantIds: string[];
 let retirable: number;
 let alias: string;
 beforeAll(async () => {
-  stack = await startEmulatorStack();
   const { emulator, tokens } = stack;
   grantIds = (await listFromKms(emulator, KEY, tokens.alice)).map((g) => g.grant_id);
   retirable = (await listFromKms(emulator, undefined, tokens.alice)).length;
   alias = ((await callKms(emulator, 'describe-key', { key_id: KEY }, tokens.alice)) as { key_info: { key_alias: string } }).key_info.key_alias;
 });
-afterAll(async () => stack?.close());
 beforeEach(async () => stack.emulator.reset());
-
-/** Starts a gateway on the emulator with `overrides` for one test, closing it afterwards. */
-async function withGateway<T>(overrides: Partial<GatewayConfig>, fn: (g: RunningGateway) => Promise<T>): Promise<T> {
-  const g = await gatewayOn(stack.emulator, overrides);
-  try {
-    return await fn(g);
-  } finally {
-    await g.close();
-  }
-}
 
 const codes = (body: GqlBody<unknown>): unknown[] => (body.errors ?? []).map((e) => e.extensions?.['code']);
 
@@ -118,7 +104,7 @@ describe('server/limits (operation limits)', () => {
 
     it('applies a configured maxRequestedGrants (1,500: two aliases of 1,000 refused, of 750 run)', async () => {
       const query = `query($k: ID!, $n: Int) { a: grants(keyId: $k, first: $n) { totalCount } b: grants(keyId: $k, first: $n) { totalCount } }`;
-      const [over, kmsAfterOver, under] = await withGateway({ maxRequestedGrants: 1500 }, async (g) => {
+      const [over, kmsAfterOver, under] = await withGateway(stack.emulator, { maxRequestedGrants: 1500 }, async (g) => {
         const refused = await gql(g, query, { k: KEY, n: 1000 }, stack.alice);
         const calls = stack.emulator.requests.length;
         return [refused, calls, await gql(g, query, { k: KEY, n: 750 }, stack.alice)] as const;
@@ -133,7 +119,7 @@ describe('server/limits (operation limits)', () => {
 
   describe('limits are configurable', () => {
     it('refuses 3 aliases on a gateway started with maxAliases 2, and runs 2', async () => {
-      const [over, under] = await withGateway({ maxAliases: 2 }, async (small) => {
+      const [over, under] = await withGateway(stack.emulator, { maxAliases: 2 }, async (small) => {
         const refused = refusal((await gql(small, aliases(3), {}, stack.alice)).body, /alias/i);
         return [refused, (await gql(small, aliases(2), {}, stack.alice)).body] as const;
       });
@@ -141,18 +127,18 @@ describe('server/limits (operation limits)', () => {
     });
 
     it('refuses a 5-deep grants query on a gateway started with maxDepth 3, and runs it on the default', async () => {
-      const small = await withGateway({ maxDepth: 3 }, async (g) => refusal((await gql(g, FIVE_DEEP, { k: KEY }, stack.alice)).body, /depth/i));
+      const small = await withGateway(stack.emulator, { maxDepth: 3 }, async (g) => refusal((await gql(g, FIVE_DEEP, { k: KEY }, stack.alice)).body, /depth/i));
       const normal = await gql(stack.gw, FIVE_DEEP, { k: KEY }, stack.alice);
       expect({ small, normal: normal.body }).toEqual({ small: REFUSED, normal: { data: { grants: { edges: [{ node: { key: { alias } } }] } } } });
     });
 
     it('refuses 30 tokens on a gateway started with maxTokens 20, and runs 20', async () => {
-      const [over, under] = await withGateway({ maxTokens: 20 }, async (small) => [(await gql(small, tokens(30), {}, stack.alice)).body, (await gql(small, tokens(20), {}, stack.alice)).body] as const);
+      const [over, under] = await withGateway(stack.emulator, { maxTokens: 20 }, async (small) => [(await gql(small, tokens(30), {}, stack.alice)).body, (await gql(small, tokens(20), {}, stack.alice)).body] as const);
       expect({ over: refusal(over, /token/i), under }).toEqual({ over: REFUSED, under: { data: { __typename: 'Query' } } });
     });
 
     it('refuses 3 directives on a gateway started with maxDirectives 2, and runs 2', async () => {
-      const [over, under] = await withGateway({ maxDirectives: 2 }, async (small) => [(await gql(small, directives(3), {}, stack.alice)).body, (await gql(small, directives(2), {}, stack.alice)).body] as const);
+      const [over, under] = await withGateway(stack.emulator, { maxDirectives: 2 }, async (small) => [(await gql(small, directives(3), {}, stack.alice)).body, (await gql(small, directives(2), {}, stack.alice)).body] as const);
       expect({ over: refusal(over, /directive/i), under }).toEqual({ over: REFUSED, under: { data: { d0: 'Query', d1: 'Query' } } });
     });
   });

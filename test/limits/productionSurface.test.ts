@@ -4,7 +4,7 @@
  * than the GET support the contract allows. Over loopback HTTP, against the KMS emulator.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO, gatewayOn, listFromKms, startEmulatorStack, type EmulatorStack } from '../support/emulatorStack.ts';
+import { DEMO, gatewayOn, listFromKms, useEmulatorStack } from '../support/emulatorStack.ts';
 import { gql } from '../support/gateway.ts';
 import type { RunningGateway } from '../../src/server/gateway.ts';
 import type { GatewayConfig } from '../../src/config.ts';
@@ -14,21 +14,17 @@ const PRODUCTION: Partial<GatewayConfig> = { production: true, graphiql: false, 
 
 const KEY = DEMO.keys.app;
 
-let stack: EmulatorStack;
+const stack = useEmulatorStack();
 /** How many grants KEY holds, read straight from KMS. */
 let keyGrants: number;
 let prod: RunningGateway;
 let dev: RunningGateway;
 beforeAll(async () => {
-  stack = await startEmulatorStack();
   dev = stack.gw;
   prod = await gatewayOn(stack.emulator, PRODUCTION);
   keyGrants = (await listFromKms(stack.emulator, KEY, stack.tokens.alice)).length;
 });
-afterAll(async () => {
-  await prod?.close();
-  await stack?.close();
-});
+afterAll(async () => prod?.close());
 beforeEach(async () => stack.emulator.reset());
 
 /** A GET of the GraphQL endpoint with `params` in the query string. */

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO, kmsBody, kmsCalls, listFromKms, startEmulatorStack, type EmulatorStack } from '../support/emulatorStack.ts';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO, kmsBody, kmsCalls, listFromKms, useEmulatorStack } from '../support/emulatorStack.ts';
 import { errorSummary, expectedError, gql, gqlGet } from '../support/gateway.ts';
 
 // Fixtures: demo-backup (KEY_M, 6 grants) and demo-app (KEY_N, 12 grants), both alice's: only she
@@ -17,16 +17,14 @@ interface Listed {
   grants: { totalCount: number; edges: { node: { id: string; grantId: string } }[] };
 }
 
-let stack: EmulatorStack;
+const stack = useEmulatorStack();
 /** demo-backup's grant ids, in KMS's order. */
 let grantsM: string[];
 let [M0, M1, M2] = ['', '', ''];
 beforeAll(async () => {
-  stack = await startEmulatorStack();
   grantsM = (await listFromKms(stack.emulator, KEY_M, stack.tokens.alice)).map((g) => g.grant_id);
   [M0 = '', M1 = '', M2 = ''] = grantsM;
 });
-afterAll(async () => stack.close());
 beforeEach(() => stack.emulator.reset());
 
 async function listed(keyId: string): Promise<{ id: string; grantId: string }[]> {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO, kmsCalls, listFromKms, startEmulatorStack, type EmulatorStack } from '../support/emulatorStack.ts';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO, kmsCalls, listFromKms, useEmulatorStack } from '../support/emulatorStack.ts';
 import { errorSummary, expectedError, gql } from '../support/gateway.ts';
 
 // Fixtures: demo-app (KEY_R, 12 grants: more than one KMS page, pages being capped at 7) and
@@ -15,14 +15,12 @@ const NODE = `query($id: ID!) { node(id: $id) { __typename ... on Grant { ${GRAN
 
 type Listed = Record<string, unknown> & { id: string; grantId: string; key: Record<string, unknown> & { id: string } };
 
-let stack: EmulatorStack;
+const stack = useEmulatorStack({}, { pageCap: PAGE_CAP });
 /** demo-app's grant ids, in KMS's order. */
 let grantIdsR: string[];
 beforeAll(async () => {
-  stack = await startEmulatorStack({}, { pageCap: PAGE_CAP });
   grantIdsR = (await listFromKms(stack.emulator, KEY_R, stack.tokens.alice)).map((g) => g.grant_id);
 });
-afterAll(async () => stack.close());
 beforeEach(() => stack.emulator.reset());
 
 async function listed(keyId: string): Promise<Listed[]> {

@@ -1,32 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, startEmulator, type RunningEmulator } from '../../src/emulator/index.ts';
+import { describe, expect, it } from 'vitest';
+import { DEMO, startEmulator } from '../../src/emulator/index.ts';
 import { READY_CACHE_MS } from '../../src/server/endpoints.ts';
-import type { RunningGateway } from '../../src/server/gateway.ts';
-import { gatewayOn } from '../support/emulatorStack.ts';
+import { closeAfterEach, gatewayOn, useEmulatorStack } from '../support/emulatorStack.ts';
 import { gql } from '../support/gateway.ts';
 import { retryUntil } from '../support/waiting.ts';
 import { raw } from '../http/raw.ts';
 
-// Fixtures: the emulator's demo data; a gateway per test. The readiness tests run against an
-// emulator of their own, which they close.
+// Fixtures: the emulator's demo data; a gateway per test (the stack's own is not used). The
+// readiness tests run against an emulator of their own, which they close.
 const KEY = DEMO.keys.app;
 
-let emulator: RunningEmulator;
-let alice: Record<string, string>;
-beforeAll(async () => {
-  emulator = await startEmulator();
-  alice = { 'x-auth-token': emulator.demo['alice']?.token ?? '' };
-});
-afterAll(async () => emulator?.close());
-
-const started: RunningGateway[] = [];
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((g) => g.close()));
-});
-function keep(gw: RunningGateway): RunningGateway {
-  started.push(gw);
-  return gw;
-}
+const stack = useEmulatorStack();
+const keep = closeAfterEach();
 
 describe('server/endpoints (/health, /ready, /metrics)', () => {
   describe('/health and /ready', () => {
@@ -68,11 +53,11 @@ describe('server/endpoints (/health, /ready, /metrics)', () => {
     };
 
     it('serves Prometheus text with operations, errors by code, durations, KMS calls by action and status, and batch sizes', async () => {
-      const gw = keep(await gatewayOn(emulator, { kmsReadRetries: 0 })); // one attempt per KMS call
+      const gw = keep(await gatewayOn(stack.emulator, { kmsReadRetries: 0 })); // one attempt per KMS call
       const withKeys = `query($k: ID!) { grants(keyId: $k, first: 3) { edges { node { key { alias } } } } }`;
-      await gql(gw, withKeys, { k: KEY }, alice);
-      await gql(gw, `{ retirableGrants(first: 1) { totalCount } }`, {}, alice);
-      await gql(gw, `{ grants(keyId: "bad") { totalCount } }`, {}, alice);
+      await gql(gw, withKeys, { k: KEY }, stack.alice);
+      await gql(gw, `{ retirableGrants(first: 1) { totalCount } }`, {}, stack.alice);
+      await gql(gw, `{ grants(keyId: "bad") { totalCount } }`, {}, stack.alice);
       await gql(gw, `query($k: ID!) { grants(keyId: $k) { totalCount } }`, { k: KEY }, { 'x-auth-token': 'unknown-token' });
       await gql(gw, `query($k: ID!) { grants(keyId: $k) { totalCount } }`, { k: KEY });
       const response = await fetch(`${gw.url}/metrics`);
@@ -101,8 +86,8 @@ describe('server/endpoints (/health, /ready, /metrics)', () => {
         keyBatches: sample(text, 'gateway_dataloader_batch_size_count', { loader: 'keys' }),
         keyBatchSum: sample(text, 'gateway_dataloader_batch_size_sum', { loader: 'keys' }),
         pageBatches: sample(text, 'gateway_dataloader_batch_size_count', { loader: 'pages' }),
-        token: text.includes(alice['x-auth-token'] ?? ''),
-        upstream: text.includes(emulator.url),
+        token: text.includes(stack.alice['x-auth-token'] ?? ''),
+        upstream: text.includes(stack.emulator.url),
       }).toEqual({
         contentType: true,
         typed: [],

@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, startEmulatorStack, type EmulatorStack } from '../support/emulatorStack.ts';
+import { describe, expect, it } from 'vitest';
+import { DEMO, useEmulatorStack } from '../support/emulatorStack.ts';
 import { gql } from '../support/gateway.ts';
 
-let stack: EmulatorStack;
-beforeAll(async () => {
-  stack = await startEmulatorStack({ kmsReadRetries: 2 });
-});
-afterAll(async () => stack.close());
+const stack = useEmulatorStack({ kmsReadRetries: 2 });
 
 /** `gateway_kms_calls_total` samples for `action`, by status. */
 async function callsByStatus(action: string): Promise<Record<string, number>> {

@@ -1,13 +1,12 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO, startEmulator, type RunningEmulator } from '../../src/emulator/index.ts';
-import type { RunningGateway } from '../../src/server/gateway.ts';
-import { kmsCalls } from '../support/emulatorStack.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DEMO } from '../../src/emulator/index.ts';
+import { closeAfterEach, kmsCalls, useEmulatorStack } from '../support/emulatorStack.ts';
 import { gql } from '../support/gateway.ts';
 import { raw } from '../http/raw.ts';
 import { loggingGateway, operationLines } from './support.ts';
 
 // Fixtures: the emulator's demo data (reset before each test), a fresh gateway logging into
-// memory per test, and distinctive secrets that must never be logged.
+// memory per test (the stack's own is not used), and distinctive secrets that must never be logged.
 /** Tokens the emulator does not know (it answers 401): distinctive, so a leak is easy to spot. */
 const SECRET_HEADER_TOKEN = 'MIIsecret-XAUTH-4e1b7c9d2f';
 const SECRET_BEARER_TOKEN = 'MIIsecret-BEARER-8a3f6e0c1d';
@@ -16,22 +15,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const KEY = DEMO.keys.app;
 const ONE_GRANT = `query($k: ID!) { grants(keyId: $k, first: 1) { totalCount } }`;
 
-let emulator: RunningEmulator;
-let alice: Record<string, string>;
-beforeAll(async () => {
-  emulator = await startEmulator();
-  alice = { 'x-auth-token': emulator.demo['alice']?.token ?? '' };
-});
-afterAll(async () => emulator?.close());
-beforeEach(async () => emulator.reset());
+const stack = useEmulatorStack();
+beforeEach(async () => stack.emulator.reset());
 
-const started: RunningGateway[] = [];
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((g) => g.close()));
-});
+const keep = closeAfterEach();
 async function gatewayLogging(level: string): ReturnType<typeof loggingGateway> {
-  const running = await loggingGateway(emulator, level);
-  started.push(running.gw);
+  const running = await loggingGateway(stack.emulator, level);
+  keep(running.gw);
   return running;
 }
 
@@ -40,14 +30,14 @@ describe('observability/plugin (the per-operation log line, request ids)', () =>
     it('writes one line per operation with its name, type, ms, kmsCalls, outcome, error codes and requestId', async () => {
       const { gw, log } = await gatewayLogging('info');
       const named = `query KeyGrants($k: ID!) { grants(keyId: $k, first: 3) { edges { node { grantId key { alias } } } } }`;
-      await gql(gw, named, { k: KEY }, { ...alice, 'x-request-id': 'obs-op-1' });
+      await gql(gw, named, { k: KEY }, { ...stack.alice, 'x-request-id': 'obs-op-1' });
       await gql(gw, `{ __typename }`, {}, { 'x-request-id': 'obs-op-2' });
-      await gql(gw, `query Bad { grants(keyId: "nope") { totalCount } }`, {}, { ...alice, 'x-request-id': 'obs-op-3' });
+      await gql(gw, `query Bad { grants(keyId: "nope") { totalCount } }`, {}, { ...stack.alice, 'x-request-id': 'obs-op-3' });
       await gql(
         gw,
         `mutation Revoke($k: ID!, $g: ID!) { revokeGrant(input: { keyId: $k, grantId: $g }) { grantId } }`,
         { k: KEY, g: DEMO.grants.appBobCreateGrant },
-        { ...alice, 'x-request-id': 'obs-op-4' },
+        { ...stack.alice, 'x-request-id': 'obs-op-4' },
       );
       const line = (requestId: string, operation: string | null, type: string, kmsCalls: number, outcome: string, errors: string[]) => ({
         requestId,
@@ -93,13 +83,13 @@ describe('observability/plugin (the per-operation log line, request ids)', () =>
       },
     ])('logs and counts an operation refused before any resolver runs ($name)', async ({ query, variables, token }) => {
       const { gw, log } = await gatewayLogging('info');
-      const result = await gql(gw, query, variables, { ...(token ? alice : {}), 'x-request-id': 'obs-refused' });
+      const result = await gql(gw, query, variables, { ...(token ? stack.alice : {}), 'x-request-id': 'obs-refused' });
       const code = String(result.body.errors?.[0]?.extensions?.['code']);
       const metrics = await (await fetch(`${gw.url}/metrics`)).text();
       expect({
         lines: operationLines(log).map(({ requestId, outcome, kmsCalls }) => ({ requestId, outcome, kmsCalls })),
         counted: metrics.includes(`gateway_graphql_errors_total{code="${code}"} 1`),
-        kms: emulator.requests,
+        kms: stack.emulator.requests,
       }).toEqual({ lines: [{ requestId: 'obs-refused', outcome: 'error', kmsCalls: 0 }], counted: true, kms: [] });
     });
 
@@ -109,7 +99,7 @@ describe('observability/plugin (the per-operation log line, request ids)', () =>
       await gql(gw, query, { k: KEY, note: SECRET_VARIABLE }, { 'x-auth-token': SECRET_HEADER_TOKEN });
       await gql(gw, query, { k: KEY, note: SECRET_VARIABLE }, { authorization: `Bearer ${SECRET_BEARER_TOKEN}` });
       await gql(gw, query, { k: `${SECRET_VARIABLE}-key`, note: SECRET_VARIABLE }, { 'x-auth-token': SECRET_HEADER_TOKEN, authorization: `Bearer ${SECRET_BEARER_TOKEN}` });
-      await gql(gw, query, { k: KEY, note: SECRET_VARIABLE }, alice);
+      await gql(gw, query, { k: KEY, note: SECRET_VARIABLE }, stack.alice);
       // A request yoga refuses before execution, with the token in the header.
       await raw(gw.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-auth-token': SECRET_HEADER_TOKEN }, body: '{"query": ' });
       const text = log.text();
@@ -117,17 +107,17 @@ describe('observability/plugin (the per-operation log line, request ids)', () =>
         operationLines: operationLines(log).length,
         headerToken: text.includes(SECRET_HEADER_TOKEN),
         bearerToken: text.includes(SECRET_BEARER_TOKEN),
-        aliceToken: text.includes(alice['x-auth-token'] ?? ''),
+        aliceToken: text.includes(stack.alice['x-auth-token'] ?? ''),
         variable: text.includes(SECRET_VARIABLE),
         // The tokens did reach KMS, so the log had the chance to see them.
-        sentToKms: kmsCalls(emulator).map((r) => r.headers['x-auth-token']),
+        sentToKms: kmsCalls(stack.emulator).map((r) => r.headers['x-auth-token']),
       }).toEqual({
         operationLines: 4,
         headerToken: false,
         bearerToken: false,
         aliceToken: false,
         variable: false,
-        sentToKms: [SECRET_HEADER_TOKEN, SECRET_BEARER_TOKEN, alice['x-auth-token']],
+        sentToKms: [SECRET_HEADER_TOKEN, SECRET_BEARER_TOKEN, stack.alice['x-auth-token']],
       });
     });
   });
@@ -135,10 +125,10 @@ describe('observability/plugin (the per-operation log line, request ids)', () =>
   describe('X-Request-Id', () => {
     it("accepts the caller's id: echoed in the response header, sent to KMS, and in the log line", async () => {
       const { gw, log } = await gatewayLogging('info');
-      const result = await gql(gw, ONE_GRANT, { k: KEY }, { ...alice, 'x-request-id': 'caller-req-42' });
+      const result = await gql(gw, ONE_GRANT, { k: KEY }, { ...stack.alice, 'x-request-id': 'caller-req-42' });
       expect({
         response: result.headers.get('x-request-id'),
-        kms: emulator.requests.map((r) => r.headers['x-request-id']),
+        kms: stack.emulator.requests.map((r) => r.headers['x-request-id']),
         log: operationLines(log).map((l) => l['requestId']),
       }).toEqual({ response: 'caller-req-42', kms: ['caller-req-42'], log: ['caller-req-42'] });
     });
@@ -150,9 +140,9 @@ describe('observability/plugin (the per-operation log line, request ids)', () =>
       { name: 'empty', header: '' },
     ])("generates a UUID when the caller's id is $name, and uses it for KMS and the log", async ({ header }) => {
       const { gw, log } = await gatewayLogging('info');
-      const result = await gql(gw, ONE_GRANT, { k: KEY }, header === undefined ? alice : { ...alice, 'x-request-id': header });
+      const result = await gql(gw, ONE_GRANT, { k: KEY }, header === undefined ? stack.alice : { ...stack.alice, 'x-request-id': header });
       const id = result.headers.get('x-request-id') ?? '';
-      expect({ uuid: UUID.test(id), kms: emulator.requests.map((r) => r.headers['x-request-id']), log: operationLines(log).map((l) => l['requestId']) }).toEqual({
+      expect({ uuid: UUID.test(id), kms: stack.emulator.requests.map((r) => r.headers['x-request-id']), log: operationLines(log).map((l) => l['requestId']) }).toEqual({
         uuid: true,
         kms: [id],
         log: [id],

@@ -4,8 +4,6 @@ import type { CursorPosition } from '../../src/relay/cursor.ts';
 import type { KmsGrant } from '../../src/kms/types.ts';
 import { CONNECTION, CURSORS, START, assemble, fixtureGrant, grantsOf, pageSource, scriptedSource } from './pageSource.ts';
 import type { PageCall } from './pageSource.ts';
-import { rejectionOf } from '../support/graphqlError.ts';
-import { assembleConnection } from '../../src/relay/connection.ts';
 
 const encodeCursor = CURSORS.encode;
 const decodeCursor = CURSORS.decode;
@@ -276,27 +274,7 @@ describe('relay/connection', () => {
       );
     });
 
-    describe('a misbehaving upstream while carrying the skip over', () => {
-      const UPSTREAM_ERROR = { isGraphQLError: true, message: expect.any(String), extensions: { code: 'UPSTREAM_ERROR' } };
-      const SKIP_SIX: CursorPosition = { connection: CONNECTION, marker: '', skip: 6 };
-
-      it('fails with UPSTREAM_ERROR when next_marker stops changing, instead of looping', async () => {
-        const source = scriptedSource(() => ({ grants: [fixtureGrant(0)], next_marker: 'stuck', truncated: 'true', total: 100 }));
-        expect([
-          await rejectionOf(assembleConnection(SKIP_SIX, 10, source.fetchPage, CURSORS)),
-          source.calls.map((call) => call.marker),
-        ]).toEqual([UPSTREAM_ERROR, ['', 'stuck']]);
-      });
-
-      it.for([0, 1, 1000])(
-        'fails with UPSTREAM_ERROR on endless empty truncated pages with fresh markers (first %i), after a bounded number of calls',
-        async (first) => {
-          const source = scriptedSource((call) => ({ grants: [], next_marker: `m${call + 1}`, truncated: 'true', total: 100 }));
-          const error = await rejectionOf(assembleConnection(SKIP_SIX, first, source.fetchPage, CURSORS));
-          expect([error, source.calls.length <= SKIP_SIX.skip + first + 3]).toEqual([UPSTREAM_ERROR, true]);
-        },
-      );
-    });
+    // A misbehaving upstream while the skip carries over: connectionUpstream.test.ts.
   });
 
   describe('first: 0', () => {

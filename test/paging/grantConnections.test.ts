@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO, kmsBody, kmsCalls, listFromKms, startEmulatorStack, type EmulatorStack } from '../support/emulatorStack.ts';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO, kmsBody, kmsCalls, listFromKms, useEmulatorStack } from '../support/emulatorStack.ts';
 import { CONNECTION_FIELDS, errorSummary, expectedError, gql, type ConnectionShape } from '../support/gateway.ts';
 
 // Fixtures: demo-full (KEY_A, alice's, the full 100 grants); bob's 36 retirable grants, on 7 keys;
@@ -42,13 +42,11 @@ const RETIRABLE_OF_BOB: Conn = {
   action: 'list-retirable-grants',
 };
 
-let stack: EmulatorStack;
+const stack = useEmulatorStack({}, { pageCap: PAGE_CAP, markers: 'opaque' });
 beforeAll(async () => {
-  stack = await startEmulatorStack({}, { pageCap: PAGE_CAP, markers: 'opaque' });
   GRANTS_OF_A.ids = (await listFromKms(stack.emulator, KEY_A, stack.tokens.alice)).map((g) => g.grant_id);
   RETIRABLE_OF_BOB.ids = (await listFromKms(stack.emulator, undefined, stack.tokens.bob)).map((g) => g.grant_id);
 });
-afterAll(async () => stack.close());
 beforeEach(() => stack.emulator.reset());
 
 async function page(conn: Conn, args: { first?: number | undefined; after?: string | undefined }): Promise<ConnectionShape> {

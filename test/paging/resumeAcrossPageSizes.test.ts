@@ -5,8 +5,8 @@
  * A cursor's position inside a page that has since become shorter carries over to the following
  * pages.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { callKms, kmsCalls, listFromKms, startEmulatorStack, type EmulatorStack } from '../support/emulatorStack.ts';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { callKms, kmsCalls, listFromKms, useEmulatorStack } from '../support/emulatorStack.ts';
 import { CONNECTION_FIELDS, gql, type ConnectionShape } from '../support/gateway.ts';
 
 /** Grants on the key made for this file (four KMS pages of 7, the last one short). */
@@ -21,12 +21,11 @@ const RESUMES_AT_ONCE = 4;
 const QUERY = `query($keyId: ID!, $first: Int, $after: String) {
   page: grants(keyId: $keyId, first: $first, after: $after) { ${CONNECTION_FIELDS} } }`;
 
-let stack: EmulatorStack;
+const stack = useEmulatorStack({}, { pageCap: WALK_CAP, markers: 'opaque' });
 /** alice's key holding {@link GRANT_COUNT} grants, made through the emulator's KMS API. */
 let KEY = '';
 let GRANT_IDS: string[] = [];
 beforeAll(async () => {
-  stack = await startEmulatorStack({}, { pageCap: WALK_CAP, markers: 'opaque' });
   const { emulator, tokens } = stack;
   const created = (await callKms(emulator, 'create-key', { key_alias: 'resume-across-page-sizes' }, tokens.alice)) as {
     key_info: { key_id: string };
@@ -42,7 +41,6 @@ beforeAll(async () => {
   }
   GRANT_IDS = (await listFromKms(emulator, KEY, tokens.alice)).map((g) => g.grant_id);
 });
-afterAll(async () => stack.close());
 // Not emulator.reset(): that would drop the key made above.
 beforeEach(() => {
   stack.emulator.requests.length = 0;

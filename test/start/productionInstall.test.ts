@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { DEMO, startEmulator, type RunningEmulator } from '../../src/emulator/index.ts';
 import { ROOT, freePort } from '../../scripts/processes.ts';
@@ -41,25 +42,17 @@ function npm(args: string[], env: Record<string, string> = {}, timeoutMs = 30_00
 
 /** `npm start` in the copy, in a process group of its own (npm, its shell, node), waited for until it prints its URL. */
 async function npmStart(env: Record<string, string>, ready: string): Promise<{ stop: () => void; output: () => string }> {
-  const child = spawn('npm', ['start'], {
-    cwd: COPY,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const { child, output } = spawnInGroup('npm', ['start'], env, COPY);
   const stop = (): void => killGroup(child.pid);
   const deadline = performance.now() + 15_000;
-  while (!output.includes(ready)) {
+  while (!output().includes(ready)) {
     if (child.exitCode !== null || performance.now() > deadline) {
       stop();
-      throw new Error(`npm start did not start (exit ${child.exitCode}); output:\n${output}`);
+      throw new Error(`npm start did not start (exit ${child.exitCode}); output:\n${output()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  return { stop, output: () => output };
+  return { stop, output };
 }
 
 let emulator: RunningEmulator;
@@ -148,21 +141,13 @@ describe.concurrent('NODE_ENV=production without KMS_ENDPOINT, development depen
 });
 
 /**
- * Runs a command in `cwd` with only PATH, HOME and `env`, in a process group of its own; resolves
- * when it exits. After `timeoutMs` the whole group is killed (npm's children too), so a process
- * that should have exited but serves instead fails its test with its output rather than hanging.
+ * Runs a command in `cwd` ({@link spawnInGroup}); resolves when it exits. After `timeoutMs` the
+ * whole group is killed (npm's children too), so a process that should have exited but serves
+ * instead fails its test with its output rather than hanging.
  */
 function run(command: string, args: string[], env: Record<string, string> = {}, cwd = ROOT, timeoutMs = 15_000): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd,
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const { child, output } = spawnInGroup(command, args, env, cwd);
     const timer = setTimeout(() => killGroup(child.pid), timeoutMs);
     child.once('error', reject);
     // Whatever the command left running (npm's shell and node) goes with it, which also closes
@@ -170,9 +155,28 @@ function run(command: string, args: string[], env: Record<string, string> = {}, 
     child.once('exit', () => killGroup(child.pid));
     child.once('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, output });
+      resolve({ code, output: output() });
     });
   });
+}
+
+/** Starts `command` in `cwd` with only PATH, HOME and `env`, in a process group of its own; `output` is its stdout and stderr so far. */
+function spawnInGroup(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+): { child: ChildProcessByStdio<null, Readable, Readable>; output: () => string } {
+  const child = spawn(command, args, {
+    cwd,
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return { child, output: () => output };
 }
 
 /** SIGKILL to the process group `pid` leads (one this file started), if it is still there. */

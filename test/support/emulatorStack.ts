@@ -4,6 +4,7 @@
  * `emulator.requests` ({@link kmsCalls}, {@link kmsBody}); {@link listFromKms} reads the emulator's
  * own answers, to compare the gateway's output with what KMS holds.
  */
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { DEFAULT_CONFIG, type GatewayConfig } from '../../src/config.ts';
 import { DEMO, startEmulator, type EmulatorOptions, type ReceivedRequest, type RunningEmulator } from '../../src/emulator/index.ts';
 import type { KmsGrant } from '../../src/kms/types.ts';
@@ -51,6 +52,75 @@ export async function startEmulatorStack(
       await emulator.close();
     },
   };
+}
+
+/** What {@link useEmulatorStack} hands a test file: the stack's parts; read them inside hooks and tests only. */
+export type EmulatorStackSession = Readonly<Omit<EmulatorStack, 'close'>>;
+
+/**
+ * Registers hooks that start the stack ({@link startEmulatorStack} with the same arguments) before
+ * the tests of the enclosing file (or describe) and close it after them. Hooks the caller
+ * registers afterwards run once the stack is up; resetting the emulator between tests is theirs.
+ */
+export function useEmulatorStack(overrides: Partial<GatewayConfig> = {}, emulatorOptions: EmulatorOptions = {}): EmulatorStackSession {
+  let running: EmulatorStack | undefined;
+  beforeAll(async () => {
+    running = await startEmulatorStack(overrides, emulatorOptions);
+  });
+  afterAll(async () => {
+    await running?.close();
+    running = undefined;
+  });
+  const live = (): EmulatorStack => {
+    if (running === undefined) throw new Error('useEmulatorStack: the stack runs only inside hooks and tests');
+    return running;
+  };
+  return {
+    get emulator() {
+      return live().emulator;
+    },
+    get gw() {
+      return live().gw;
+    },
+    get alice() {
+      return live().alice;
+    },
+    get bob() {
+      return live().bob;
+    },
+    get tokens() {
+      return live().tokens;
+    },
+  };
+}
+
+/**
+ * Registers a hook that closes, after each test, every gateway (or other server) the test handed
+ * to the returned `keep`, for tests that start servers of their own; `keep` returns its argument.
+ */
+export function closeAfterEach(): <T extends { close(): Promise<void> }>(server: T) => T {
+  const started: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((server) => server.close()));
+  });
+  return (server) => {
+    started.push(server);
+    return server;
+  };
+}
+
+/** Runs `fn` on a gateway of its own on `emulator` ({@link gatewayOn} with `overrides`), closing it afterwards. */
+export async function withGateway<T>(
+  emulator: RunningEmulator,
+  overrides: Partial<GatewayConfig>,
+  fn: (gw: RunningGateway) => Promise<T>,
+): Promise<T> {
+  const gw = await gatewayOn(emulator, overrides);
+  try {
+    return await fn(gw);
+  } finally {
+    await gw.close();
+  }
 }
 
 /**

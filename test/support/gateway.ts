@@ -4,7 +4,7 @@
  * every error answer goes through.
  */
 import type { RunningGateway } from '../../src/server/gateway.ts';
-import type { EmulatorStack } from './emulatorStack.ts';
+import type { EmulatorStackSession } from './emulatorStack.ts';
 
 export interface GqlError {
   message: string;
@@ -99,7 +99,7 @@ export function expectedError(path: (string | number)[], code: string, kmsErrorC
  * What must never appear in any response: the demo users' tokens (and `extraSecrets`), the
  * upstream URL (host:port and the project path too), and stack-trace lines.
  */
-export function leaksIn(text: string, stack: EmulatorStack, extraSecrets: readonly string[] = []): string[] {
+export function leaksIn(text: string, stack: Pick<EmulatorStackSession, 'emulator'>, extraSecrets: readonly string[] = []): string[] {
   const { emulator } = stack;
   const tokens = Object.values(emulator.demo).map((user) => user.token);
   const needles = [...tokens, ...extraSecrets, emulator.url, new URL(emulator.url).host, `/v1.0/${emulator.projectId}`];
