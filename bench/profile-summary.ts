@@ -1,14 +1,17 @@
 /**
  * `node --import tsx bench/profile-summary.ts <file.cpuprofile> [top] [skipMs] [focus]`: self time
  * of a V8 CPU profile (e.g. from `npm run bench -- --cpu-prof`), grouped by package and by
- * function, leaving out the first `skipMs` (start-up, warm-up). With `focus` (a function name),
+ * function, then each function's total time (itself and what it called), leaving out the first
+ * `skipMs` (start-up, warm-up). Frames of a bundle are read through its source map. With `focus` (a function name),
  * also the call stacks that lead to it, by weight.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber?: number };
   children?: number[];
 }
 interface Profile {
@@ -34,6 +37,33 @@ export function packageOf(url: string, name: string): string {
 const [file, topArg, skipArg, focus] = process.argv.slice(2);
 if (file === undefined) throw new Error('usage: profile-summary.ts <file.cpuprofile> [top]');
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+
+// A bundle (dist/) is one file: its source map (written beside it by the build) says which
+// package or source file each frame came from, so frames are read through it when it is there.
+const maps = new Map<string, SourceMap | undefined>();
+function mapOf(url: string): SourceMap | undefined {
+  if (!maps.has(url)) {
+    let map: SourceMap | undefined;
+    try {
+      // The build keeps the whole map as `.full.map`; the `.map` beside the bundle has our sources only.
+      const path = [`${fileURLToPath(url)}.full.map`, `${fileURLToPath(url)}.map`].find((file) => existsSync(file));
+      if (path !== undefined) map = new SourceMap(JSON.parse(readFileSync(path, 'utf8')));
+    } catch {
+      map = undefined;
+    }
+    maps.set(url, map);
+  }
+  return maps.get(url);
+}
+for (const node of profile.nodes) {
+  const frame = node.callFrame;
+  if (!frame.url.startsWith('file://') || frame.columnNumber === undefined) continue;
+  const entry = mapOf(frame.url)?.findEntry(frame.lineNumber, frame.columnNumber) as { originalSource?: string; originalLine?: number } | undefined;
+  if (entry?.originalSource === undefined) continue;
+  const source = new URL(entry.originalSource, frame.url).href;
+  frame.url = source;
+  frame.lineNumber = entry.originalLine ?? 0;
+}
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map<number, number>();
 for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -66,6 +96,27 @@ console.log(`${file}\nbusy ${(busy / 1000).toFixed(0)} ms of ${(total / 1000).to
 for (const [pkg, t] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${pct(t)}  ${pkg}`);
 console.log('\nself time by function:');
 for (const [fn, t] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${pct(t)}  ${fn}`);
+
+// Inclusive time (the function and everything it called), each function counted once per sample's stack.
+const keyOf = (node: ProfileNode): string => {
+  const { functionName, url, lineNumber } = node.callFrame;
+  return `${functionName || '(anonymous)'}  ${url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/(src|bench)\//, '$1/')}:${lineNumber + 1}`;
+};
+const inclusive = new Map<string, number>();
+for (const [id, t] of self) {
+  if (byId.get(id)?.callFrame.functionName === '(idle)') continue;
+  const seen = new Set<string>();
+  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+    const node = byId.get(at);
+    if (node === undefined || node.callFrame.functionName === '(root)') continue;
+    const key = keyOf(node);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    inclusive.set(key, (inclusive.get(key) ?? 0) + t);
+  }
+}
+console.log('\ntotal time (self + callees) by function:');
+for (const [fn, t] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${pct(t)}  ${fn}`);
 
 if (focus !== undefined) {
   const stacks = new Map<string, number>();

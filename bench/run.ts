@@ -14,7 +14,18 @@ import os from 'node:os';
 import { cpuMicros, memory, resetPeak, rssSampler, sleep, stop } from './measure.ts';
 import { drive } from './loadgen.ts';
 import { memoryRun } from './memory.ts';
-import { startApollo, startGateway, startProxy, startScript, startUpstream, startYogaNaive, timeNpmStart, type Started } from './systems.ts';
+import {
+  removePersistedDocuments,
+  startApollo,
+  startGateway,
+  startProxy,
+  startScript,
+  startUpstream,
+  startYogaNaive,
+  timeNpmStart,
+  writePersistedDocuments,
+  type Started,
+} from './systems.ts';
 import { checkTargets, renderChecks, renderLegend, renderTable, type Row } from './table.ts';
 import { checkAnswer, grantSource, minCalls, plan, SYSTEMS, WORKLOADS, type Origins, type System, type WorkloadId } from './workloads.ts';
 
@@ -72,6 +83,7 @@ console.log(
 console.log(`systems (each its own process; CPU and RSS from /proc/PID):\n${renderLegend()}`);
 
 const upstream = await startUpstream(0); // start-up is timed at 0 ms; each latency is set before its runs
+writePersistedDocuments(upstream.info);
 // `npm start` first, before the measured gateway runs from the same build output.
 const npmStartMs = values['npm-start'] ? await timeNpmStart(root, upstream.info) : undefined;
 const gateway = await startGateway(upstream.info, [...gatewayFlags, ...profile('gateway')], entry);
@@ -85,11 +97,16 @@ console.log(
 );
 
 const origins: Origins = {
-  graphql: { gateway: { url: gateway.url, path: '/graphql' }, 'yoga-naive': { url: yoga.url, path: '/graphql' }, apollo: { url: apollo.url, path: '/' } },
+  graphql: {
+    gateway: { url: gateway.url, path: '/graphql' },
+    'gw-hash': { url: gateway.url, path: '/graphql' },
+    'yoga-naive': { url: yoga.url, path: '/graphql' },
+    apollo: { url: apollo.url, path: '/' },
+  },
   proxy: proxy.url,
   upstream: upstream.info,
 };
-const processOf: Record<System, Started | undefined> = { gateway, 'yoga-naive': yoga, apollo, proxy, direct: undefined };
+const processOf: Record<System, Started | undefined> = { gateway, 'gw-hash': gateway, 'yoga-naive': yoga, apollo, proxy, direct: undefined };
 const rows: Row[] = [];
 const W5_PER_SYSTEM = 2000;
 
@@ -171,6 +188,7 @@ try {
 } finally {
   for (const [, s] of started) await stop(s.child);
   await stop(upstream.child);
+  removePersistedDocuments();
 }
 
 /**

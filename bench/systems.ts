@@ -5,11 +5,13 @@
  * answer. Each is its own process, so its CPU and RSS are its own. Also times `npm start` itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FromChild, UpstreamInfo } from './instrument.ts';
 import { freePort, message, sleep, spawnTs, stop, until } from './measure.ts';
-import { checkAnswer, graphql } from './workloads.ts';
+import { checkAnswer, graphql, persistedDocuments } from './workloads.ts';
 
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 
@@ -95,9 +97,22 @@ function firstW1(info: UpstreamInfo, path: string): (url: string) => Promise<boo
 /** The env every system is given: where KMS is, and its project. */
 const kmsEnv = (info: UpstreamInfo): Record<string, string> => ({ KMS_ENDPOINT: info.url, KMS_PROJECT_ID: info.projectId });
 
-/** The gateway's env: KMS, quiet logs, production mode. */
+/** Where the gateway finds the workloads' persisted documents (written by {@link writePersistedDocuments}). */
+const PERSISTED = join(tmpdir(), `kms-gateway-bench-${process.pid}-persisted-documents.json`);
+
+/** Writes the workloads' documents as the gateway's persisted operations (for the gw-hash rows). */
+export function writePersistedDocuments(info: UpstreamInfo): void {
+  writeFileSync(PERSISTED, JSON.stringify(persistedDocuments(info.keys)));
+}
+
+/** Deletes what {@link writePersistedDocuments} wrote. */
+export function removePersistedDocuments(): void {
+  rmSync(PERSISTED, { force: true });
+}
+
+/** The gateway's env: KMS, quiet logs, production mode, the workloads' persisted documents. */
 function gatewayEnv(info: UpstreamInfo): Record<string, string> {
-  return { ...kmsEnv(info), LOG_LEVEL: 'silent', NODE_ENV: 'production', HOST: '127.0.0.1' };
+  return { ...kmsEnv(info), LOG_LEVEL: 'silent', NODE_ENV: 'production', HOST: '127.0.0.1', ...(existsSync(PERSISTED) && { PERSISTED_OPERATIONS_FILE: PERSISTED }) };
 }
 
 /** How `npm start` runs the gateway, read from package.json's `start` script: node's flags and the entry. */

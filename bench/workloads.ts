@@ -3,20 +3,21 @@
  * operation), the got proxy (`POST /op`) and direct REST to the upstream (the floor: the same KMS
  * calls, one after another on a connection).
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { UpstreamInfo } from './instrument.ts';
 
 export const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W5'] as const;
 export type WorkloadId = (typeof WORKLOADS)[number];
-export const SYSTEMS = ['gateway', 'yoga-naive', 'apollo', 'proxy', 'direct'] as const;
+export const SYSTEMS = ['gateway', 'gw-hash', 'yoga-naive', 'apollo', 'proxy', 'direct'] as const;
 export type System = (typeof SYSTEMS)[number];
-/** The systems that answer GraphQL (the same operation text, the same answer checks). */
-export const GRAPHQL_SYSTEMS = ['gateway', 'yoga-naive', 'apollo'] as const;
+/** The systems that answer GraphQL (the same operation, the same answer checks). */
+export const GRAPHQL_SYSTEMS = ['gateway', 'gw-hash', 'yoga-naive', 'apollo'] as const;
 export type GraphqlSystem = (typeof GRAPHQL_SYSTEMS)[number];
 export const isGraphql = (s: System): s is GraphqlSystem => (GRAPHQL_SYSTEMS as readonly System[]).includes(s);
 
 export const SYSTEM_NOTES: Record<System, string> = {
   gateway: 'this project, as `npm start` runs it (bundle in dist/)',
+  'gw-hash': 'the same gateway process, sent each operation as a persisted-document hash (extensions.persistedQuery), not its text',
   'yoga-naive': 'graphql-yoga defaults + got default instance, naive resolvers, no DataLoader (bench/peers/yoga-naive.ts)',
   apollo: '@apollo/server startStandaloneServer + @apollo/datasource-rest, the same naive resolvers (bench/peers/apollo.ts)',
   proxy: 'plain node:http + got, no GraphQL, fewest KMS calls, the same JSON (bench/proxy.ts)',
@@ -76,6 +77,16 @@ export function graphql(keys: string[], w: WorkloadId): string {
   }
 }
 
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/**
+ * The workloads' documents as a persisted-documents list (`{"sha256:<hex>": text}`, the client
+ * preset's format), for the gateway's PERSISTED_OPERATIONS_FILE, so gw-hash can send hashes.
+ */
+export function persistedDocuments(keys: string[]): Record<string, string> {
+  return Object.fromEntries(WORKLOADS.map((w) => graphql(keys, w)).map((text) => [`sha256:${sha256(text)}`, text]));
+}
+
 /** Where W5 gets its grants: the upstream's pool (past its end, random well-formed ids, which KMS refuses). */
 export function grantSource(pool: Array<{ keyId: string; grantId: string }>, keyId: string): () => { keyId: string; grantId: string } {
   let next = 0;
@@ -89,8 +100,10 @@ export function plan(w: WorkloadId, system: System, o: Origins, nextGrant: () =>
   if (isGraphql(system)) {
     const { url, path } = o.graphql[system];
     const query = graphql(keys, w);
-    const body = (variables: Record<string, unknown>): string => JSON.stringify({ query, variables });
-    const req: Req = { method: 'POST', path, headers: json, body: query.includes('$k') ? body({ k: key }) : JSON.stringify({ query }) };
+    // gw-hash sends the document's hash instead of its text (the gateway lists persistedDocuments()).
+    const document = system === 'gw-hash' ? { extensions: { persistedQuery: { version: 1, sha256Hash: sha256(query) } } } : { query };
+    const body = (variables: Record<string, unknown>): string => JSON.stringify({ ...document, variables });
+    const req: Req = { method: 'POST', path, headers: json, body: query.includes('$k') ? body({ k: key }) : JSON.stringify(document) };
     const fresh =
       w === 'W5' ? () => body({ input: (({ keyId, grantId }) => ({ keyId, grantId }))(nextGrant()) }) : undefined;
     return { origin: url, sequence: [req], ...(fresh && { fresh }) };

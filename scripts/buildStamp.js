@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 
 const STAMP = join('dist', 'build-stamp.json');
 /** Folders whose every file the build reads. */
@@ -27,9 +27,10 @@ export function sourceFiles(root) {
   for (const name of readdirSync(join(root, 'scripts'))) {
     if (/^build.*\.ts$/.test(name)) found.push(join('scripts', name));
   }
+  // Plain concatenation, not join(): this runs on every `npm start`, for every source file.
   const walk = (dir) => {
     for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
-      const path = join(dir, entry.name);
+      const path = `${dir}${sep}${entry.name}`;
       if (entry.isDirectory()) walk(path);
       else if (entry.isFile()) found.push(path);
     }
@@ -45,9 +46,15 @@ function lockHash(root) {
   return createHash('sha256').update(versions.sort().join('\n')).digest('hex');
 }
 
+/** The lock file's size and modification time: when both are unchanged, so is its content. */
+function lockStat(root) {
+  const { size, mtimeMs } = statSync(join(root, LOCK));
+  return `${size}:${mtimeMs}`;
+}
+
 /** Records that a build of `root` that started at `startedAt` (epoch ms) has written all its outputs. */
 export function writeStamp(root, startedAt) {
-  const stamp = { startedAt, sources: sourceFiles(root), lock: lockHash(root) };
+  const stamp = { startedAt, sources: sourceFiles(root), lock: lockHash(root), lockStat: lockStat(root) };
   writeFileSync(join(root, STAMP), `${JSON.stringify(stamp, null, 1)}\n`);
 }
 
@@ -63,8 +70,10 @@ export function staleReason(root) {
   if (missing !== undefined) return `${missing} is missing`;
   const sources = sourceFiles(root);
   if (!Array.isArray(stamp.sources) || sources.join('\n') !== stamp.sources.join('\n')) return 'source files were added or removed';
-  const changed = sources.find((file) => statSync(join(root, file)).mtimeMs > stamp.startedAt);
+  const base = root.endsWith(sep) ? root : `${root}${sep}`;
+  const changed = sources.find((file) => statSync(`${base}${file}`).mtimeMs > stamp.startedAt);
   if (changed !== undefined) return `${changed} changed`;
-  if (lockHash(root) !== stamp.lock) return `${LOCK} pins other versions`;
+  // Reading and hashing the lock costs more than all the rest; the same file needs no second look.
+  if (stamp.lockStat !== lockStat(root) && lockHash(root) !== stamp.lock) return `${LOCK} pins other versions`;
   return undefined;
 }

@@ -63,6 +63,13 @@ export interface GatewayConfig {
   demoPage: boolean;
   /** Source maps under `/static/`; default on, off in production. */
   sourceMaps: boolean;
+  /**
+   * The persisted (trusted) operations, a persisted-documents.json (`{"sha256:<hex>": "<document>"}`);
+   * undefined: the project's own, client/generated/persisted-documents.json (`npm run codegen`).
+   */
+  persistedOperationsFile?: string | undefined;
+  /** Run only the persisted operations: any other document is refused (undefined: false). */
+  persistedOperationsOnly?: boolean | undefined;
 }
 
 /** Defaults for everything but the KMS location; tests and embedders override what they need. */
@@ -98,6 +105,8 @@ export const DEFAULT_CONFIG: Omit<GatewayConfig, 'kmsEndpoint' | 'kmsProjectId'>
   maxConnections: 1000,
   demoPage: true,
   sourceMaps: true,
+  persistedOperationsFile: undefined,
+  persistedOperationsOnly: undefined,
 };
 
 const projectId = makeValidator<string>((value) => {
@@ -156,6 +165,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       REQUEST_TIMEOUT_MS: millis(600_000)({ default: DEFAULT_CONFIG.requestTimeoutMs }),
       KEEP_ALIVE_TIMEOUT_MS: millis(600_000)({ default: DEFAULT_CONFIG.keepAliveTimeoutMs }),
       MAX_CONNECTIONS: integer(1, 1_000_000)({ default: DEFAULT_CONFIG.maxConnections }),
+      PERSISTED_OPERATIONS_FILE: str({ default: undefined }),
+      PERSISTED_OPERATIONS_ONLY: flag({ default: undefined }),
     },
     { reporter: throwEnvErrors },
   );
@@ -210,5 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     maxConnections: e.MAX_CONNECTIONS,
     demoPage: e.DEMO_PAGE ?? !production,
     sourceMaps: e.SOURCE_MAPS ?? !production,
+    persistedOperationsFile: e.PERSISTED_OPERATIONS_FILE,
+    persistedOperationsOnly: e.PERSISTED_OPERATIONS_ONLY,
   };
 }

@@ -1,6 +1,8 @@
 import type { DocumentNode, GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import type { ServerResponse } from 'node:http';
 import type { GatewayContext } from '../server/context.ts';
+import { requestIdOf } from '../server/http.ts';
 import { selectedOperation } from '../server/limits/rootFields.ts';
 import type { Logger } from './logger.ts';
 import type { GatewayMetrics } from './metrics.ts';
@@ -12,17 +14,34 @@ import type { GatewayMetrics } from './metrics.ts';
  * It must be the first plugin, so that its hooks run around every refusal.
  */
 export function useOperationTelemetry(logger: Logger, metrics: GatewayMetrics): Plugin<GatewayContext> {
+  // The operation's type and name depend only on the document (yoga reuses the parsed document of
+  // a query text it has seen) and the operation name: worked out once per document.
+  const operations = new WeakMap<DocumentNode, Map<string | null | undefined, { type: string; name: string | null }>>();
+  const operationOf = (document: DocumentNode, operationName: string | null | undefined): { type: string; name: string | null } => {
+    let byName = operations.get(document);
+    if (byName === undefined) {
+      byName = new Map();
+      operations.set(document, byName);
+    }
+    let found = byName.get(operationName);
+    if (found === undefined) {
+      const operation = selectedOperation(document, operationName);
+      found = { type: operation?.operation ?? 'unknown', name: operationName ?? operation?.name?.value ?? null };
+      // A caller could send many operation names for one document: only the names it holds are kept.
+      if (operation !== undefined || byName.size < 8) byName.set(operationName, found);
+    }
+    return found;
+  };
   const record = (
-    // Validation runs before yoga builds our context: only the server context's requestId is there.
-    context: Pick<GatewayContext, 'requestId'> & Partial<GatewayContext>,
+    // Validation runs before yoga builds our context: only the server context (its `res`) is there.
+    context: Partial<Pick<GatewayContext, 'requestId' | 'stats'>> & { res?: Pick<ServerResponse, 'getHeader'> },
     document: DocumentNode,
     operationName: string | null | undefined,
     started: number,
     errors: readonly Error[],
     hasData: boolean,
   ): void => {
-    const operation = selectedOperation(document, operationName);
-    const type = operation?.operation ?? 'unknown';
+    const { type, name } = operationOf(document, operationName);
     const seconds = (performance.now() - started) / 1000;
     const codes = errors.map((e) => String((e as Partial<GraphQLError>).extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
     const outcome = errors.length === 0 ? 'ok' : hasData ? 'partial' : 'error';
@@ -31,8 +50,8 @@ export function useOperationTelemetry(logger: Logger, metrics: GatewayMetrics): 
     for (const code of codes) metrics.errors.inc({ code });
     logger.info(
       {
-        requestId: context.requestId,
-        operation: operationName ?? operation?.name?.value ?? null,
+        requestId: context.requestId ?? requestIdOf(context.res) ?? null,
+        operation: name,
         type,
         ms: Math.round(seconds * 1000),
         kmsCalls: context.stats?.kmsCalls ?? 0,

@@ -42,8 +42,11 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const web = createWebHandler({ preset: options.preset, graphiql: config.graphiql, demoPage: config.demoPage, sourceMaps: config.sourceMaps });
   const server = await listen(
     config,
-    (req, res, requestId) => {
-      if (!web(req, res)) void yoga(req, res, { requestId });
+    (req, res) => {
+      // Just (req, res): yoga's node adapter then uses its own server context as it is; with a
+      // context object of ours it would merge the two, property by property, on every request.
+      // The request id travels on the response (`X-Request-Id`, see `requestIdOf`).
+      if (!web(req, res)) void yoga(req, res);
     },
     logger,
   );

@@ -5,6 +5,15 @@ import type { GatewayConfig } from '../config.ts';
 import type { Logger } from '../observability/logger.ts';
 import { acceptRequestId } from './auth.ts';
 
+/**
+ * The request id of a request being answered: the `X-Request-Id` {@link listen} put on its
+ * response before any handler ran (undefined for a response that did not come through it).
+ */
+export function requestIdOf(res: Pick<ServerResponse, 'getHeader'> | undefined): string | undefined {
+  const id = res?.getHeader('x-request-id');
+  return typeof id === 'string' ? id : undefined;
+}
+
 /** Answers one request; `requestId` is already on the response as `X-Request-Id`. */
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse, requestId: string) => void;
 

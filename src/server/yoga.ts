@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createSchema, createYoga, type Plugin, type YogaServerInstance, type YogaServerOptions } from 'graphql-yoga';
@@ -15,21 +15,25 @@ import { useOperationTelemetry } from '../observability/plugin.ts';
 import { createCursorCodec } from '../relay/cursor.ts';
 import { resolvers } from '../resolvers/index.ts';
 import { requestToken } from './auth.ts';
+import { requestIdOf } from './http.ts';
 import type { GatewayContext } from './context.ts';
 import { useKmsReadiness, useMetricsEndpoint } from './endpoints.ts';
 import { useShapeLimits } from './limits/armor.ts';
+import { useBodySizeLimit } from './limits/bodySize.ts';
 import { useRequestedGrantsLimit } from './limits/requestedGrants.ts';
 import { useNoIntrospection } from './limits/introspection.ts';
+import { persistedOperationsFor, usePersistedOperations } from './limits/persistedOperations.ts';
 import { useRequestPolicy } from './limits/requestPolicy.ts';
 import { NO_TOKEN_MESSAGE, ONE_TOKEN_MESSAGE, useTokenRequired } from './limits/requireToken.ts';
 import { useResponseHeaders } from './limits/responseHeaders.ts';
 import { renderGraphiQL, type GatewayGraphiQLOptions } from '../web/index.ts';
 
-/** What the HTTP layer hands yoga with each request. */
+/** What yoga's Node adapter hands on with each request (absent when yoga is called without Node). */
 export interface ServerContext {
-  requestId: string;
-  /** The Node request, added by yoga's Node adapter; its `rawHeaders` show repeated token headers. */
+  /** The Node request; its `rawHeaders` show repeated token headers. */
   req?: IncomingMessage;
+  /** The Node response, already carrying the request's `X-Request-Id` (server/http.ts, `requestIdOf`). */
+  res?: ServerResponse;
 }
 
 export type GatewayYoga = YogaServerInstance<ServerContext, GatewayContext>;
@@ -66,6 +70,14 @@ export function createGatewayYoga({ config, kms, logger, metrics, graphiql }: Ga
     useMetricsEndpoint(metrics.registry),
   ];
   if (!config.introspection) plugins.push(useNoIntrospection());
+  // Before yoga's own parameter checks (which want a query text): a hash becomes its document.
+  plugins.push(
+    usePersistedOperations(
+      persistedOperationsFor(config.persistedOperationsFile, join(PROJECT_ROOT, 'client', 'generated', 'persisted-documents.json'), config.persistedOperationsOnly ?? false),
+    ),
+  );
+  // Last of the request checks, where yoga puts its own limit (a form post is 415, not 413).
+  plugins.push(useBodySizeLimit(config.maxBodyBytes));
   const onBatch = (loader: 'pages' | 'keys', size: number): void => metrics.batchSize.observe({ loader }, size);
   // Unset: a key of this process's own, which is right for one process (the development shell, a
   // test); the gateway entry warns that cursors then do not survive a restart or reach a replica.
@@ -78,14 +90,16 @@ export function createGatewayYoga({ config, kms, logger, metrics, graphiql }: Ga
     logging: false,
     batching: false,
     multipart: false,
-    maxRequestBodySize: config.maxBodyBytes,
+    // Ours instead (limits/bodySize.ts): from Content-Length, without a stream per request.
+    maxRequestBodySize: false,
     cors: corsFor(config.corsOrigins),
     plugins,
     // Unexpected errors become "Unexpected error." without stack or cause, in every mode.
     maskedErrors: { isDev: false },
     renderGraphiQL, // GraphiQL from our own /static/ files: no CDN, nothing inlined
     graphiql: config.graphiql ? graphiql : false,
-    context: ({ request, requestId, req }): GatewayContext => {
+    context: ({ request, req, res }): GatewayContext => {
+      const requestId = requestIdOf(res) ?? randomUUID();
       const { token, refused } = requestToken(request.headers, req?.rawHeaders);
       const noTokenMessage = refused ? ONE_TOKEN_MESSAGE : NO_TOKEN_MESSAGE;
       const stats = { kmsCalls: 0 };
