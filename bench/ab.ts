@@ -86,7 +86,11 @@ try {
   // Warm-up: JIT and caches of every variant.
   for (const { s } of started) await drive(planFor(s), { connections, duration: 2 });
   const peaks = new Map<string, number>();
-  for (const { name, s } of started) if (s.child.pid !== undefined) resetPeak(s.child.pid), peaks.set(name, 0);
+  for (const { name, s } of started) {
+    if (s.child.pid === undefined) continue;
+    resetPeak(s.child.pid);
+    peaks.set(name, 0);
+  }
   for (let round = 0; round < blocks; round++) {
     const order = started.map((_, i) => started[(i + round) % started.length]!);
     for (const { name, s } of order) {

@@ -36,7 +36,9 @@ export async function drive(plan: Plan, options: LoadOptions): Promise<LoadResul
   const perOp = plan.sequence.length;
   const fresh = plan.fresh;
   const requests = plan.sequence.map((r) =>
-    fresh === undefined ? { ...r } : { method: r.method, path: r.path, headers: r.headers, setupRequest: (req: autocannon.Request) => ({ ...req, body: fresh() }) },
+    fresh === undefined
+      ? { ...r }
+      : { method: r.method, path: r.path, headers: r.headers, setupRequest: (req: autocannon.Request) => ({ ...req, body: fresh() }) },
   );
   const latencies: number[] = [];
   const position = new WeakMap<object, { n: number; sum: number }>();
@@ -51,13 +53,13 @@ export async function drive(plan: Plan, options: LoadOptions): Promise<LoadResul
   });
   const instance = autocannon(
     {
-    url: plan.origin,
-    connections: options.connections,
-    pipelining: 1,
-    timeout: 10,
-    sampleInt: 100,
-    requests,
-    ...(options.amount === undefined ? { duration: options.duration } : { amount: options.amount }),
+      url: plan.origin,
+      connections: options.connections,
+      pipelining: 1,
+      timeout: 10,
+      sampleInt: 100,
+      requests,
+      ...(options.amount === undefined ? { duration: options.duration } : { amount: options.amount }),
     },
     (error: Error | null, result: autocannon.Result) => (error ? fail(error) : finish(result)),
   );

@@ -23,6 +23,8 @@ export async function memoryRun(origins: Origins, gateway: Started, connections:
   const at100k = memory(pid).rss;
   const growth = (at100k - at20k) / at20k;
   lines.push(`  after 100,000 ops:  ${(at100k / MiB).toFixed(1)} MiB  (${second.opsPerSec.toFixed(0)} ops/s, errors ${second.errors})`);
-  lines.push(`  growth 20k -> 100k: ${(growth * 100).toFixed(1)}%  [${growth < 0.1 ? 'ok ' : 'NO '}] target < 10%; peak ${(memory(pid).peak / MiB).toFixed(1)} MiB`);
+  lines.push(
+    `  growth 20k -> 100k: ${(growth * 100).toFixed(1)}%  [${growth < 0.1 ? 'ok ' : 'NO '}] target < 10%; peak ${(memory(pid).peak / MiB).toFixed(1)} MiB`,
+  );
   return lines.join('\n');
 }

@@ -58,7 +58,9 @@ function mapOf(url: string): SourceMap | undefined {
 for (const node of profile.nodes) {
   const frame = node.callFrame;
   if (!frame.url.startsWith('file://') || frame.columnNumber === undefined) continue;
-  const entry = mapOf(frame.url)?.findEntry(frame.lineNumber, frame.columnNumber) as { originalSource?: string; originalLine?: number } | undefined;
+  const entry = mapOf(frame.url)?.findEntry(frame.lineNumber, frame.columnNumber) as
+    | { originalSource?: string; originalLine?: number }
+    | undefined;
   if (entry?.originalSource === undefined) continue;
   const source = new URL(entry.originalSource, frame.url).href;
   frame.url = source;
@@ -125,7 +127,10 @@ if (focus !== undefined) {
     const frames: string[] = [];
     for (let at = parent.get(id); at !== undefined && frames.length < 14; at = parent.get(at)) {
       const f = byId.get(at)?.callFrame;
-      if (f) frames.push(`${f.functionName || '(anon)'}@${f.url.replace(/^.*node_modules\//, '').replace(/^.*\/(src|bench)\//, '$1/')}:${f.lineNumber + 1}`);
+      if (f)
+        frames.push(
+          `${f.functionName || '(anon)'}@${f.url.replace(/^.*node_modules\//, '').replace(/^.*\/(src|bench)\//, '$1/')}:${f.lineNumber + 1}`,
+        );
     }
     const key = frames.join(' <- ');
     stacks.set(key, (stacks.get(key) ?? 0) + t);

@@ -48,7 +48,11 @@ const W1_FIELDS = fieldsOf('id name operations');
 const LIGHT_FIELDS = fieldsOf(LIGHT);
 const NODE_FIELDS = fieldsOf(NODE);
 
-function grantNode(g: KmsGrant, fields: Array<[string, (g: KmsGrant) => unknown]>, key?: { alias: string; state: string | null }): Record<string, unknown> {
+function grantNode(
+  g: KmsGrant,
+  fields: Array<[string, (g: KmsGrant) => unknown]>,
+  key?: { alias: string; state: string | null },
+): Record<string, unknown> {
   const node: Record<string, unknown> = {};
   for (const [name, value] of fields) node[name] = value(g);
   if (key) node.key = key;
@@ -58,14 +62,27 @@ function grantNode(g: KmsGrant, fields: Array<[string, (g: KmsGrant) => unknown]
 /** `totalCount pageInfo { hasNextPage endCursor } edges { cursor node }`, as the GraphQL systems answer it. */
 function connection(page: KmsGrantPage, conn: string, nodes: Array<Record<string, unknown>>): Record<string, unknown> {
   const edges = nodes.map((node, i) => ({ cursor: b64(JSON.stringify([1, conn, '', i + 1])), node }));
-  return { totalCount: page.total ?? null, pageInfo: { hasNextPage: page.truncated === 'true', endCursor: edges.at(-1)?.cursor ?? null }, edges };
+  return {
+    totalCount: page.total ?? null,
+    pageInfo: { hasNextPage: page.truncated === 'true', endCursor: edges.at(-1)?.cursor ?? null },
+    edges,
+  };
 }
 
-const listGrants = (token: string, keyId: string): Promise<KmsGrantPage> => kms<KmsGrantPage>('list-grants', token, { key_id: keyId, limit: '20' });
+const listGrants = (token: string, keyId: string): Promise<KmsGrantPage> =>
+  kms<KmsGrantPage>('list-grants', token, { key_id: keyId, limit: '20' });
 
-async function keyGrants(token: string, keyId: string, fields: Array<[string, (g: KmsGrant) => unknown]>): Promise<Record<string, unknown>> {
+async function keyGrants(
+  token: string,
+  keyId: string,
+  fields: Array<[string, (g: KmsGrant) => unknown]>,
+): Promise<Record<string, unknown>> {
   const page = await listGrants(token, keyId);
-  return connection(page, `grants:${keyId}`, page.grants.map((g) => grantNode(g, fields)));
+  return connection(
+    page,
+    `grants:${keyId}`,
+    page.grants.map((g) => grantNode(g, fields)),
+  );
 }
 
 async function run(body: OpBody, token: string): Promise<unknown> {
@@ -83,8 +100,16 @@ async function run(body: OpBody, token: string): Promise<unknown> {
       const page = await kms<KmsGrantPage>('list-retirable-grants', token, { limit: '50' });
       const ids = [...new Set(page.grants.map((g) => g.key_id))];
       const infos = await Promise.all(ids.map((id) => kms<KmsDescribeKeyResponse>('describe-key', token, { key_id: id })));
-      const byId = new Map(infos.map((r) => [r.key_info.key_id, { alias: r.key_info.key_alias, state: STATES[Number(r.key_info.key_state) - 1] ?? null }]));
-      return { retirableGrants: connection(page, 'retirable', page.grants.map((g) => grantNode(g, NODE_FIELDS, byId.get(g.key_id)))) };
+      const byId = new Map(
+        infos.map((r) => [r.key_info.key_id, { alias: r.key_info.key_alias, state: STATES[Number(r.key_info.key_state) - 1] ?? null }]),
+      );
+      return {
+        retirableGrants: connection(
+          page,
+          'retirable',
+          page.grants.map((g) => grantNode(g, NODE_FIELDS, byId.get(g.key_id))),
+        ),
+      };
     }
     case 'W4': {
       const c = await keyGrants(token, keys[0] ?? '', NODE_FIELDS);

@@ -53,15 +53,15 @@ const rounds = Number(values.rounds);
 const workloads = values.workloads.split(',').map((w) => w.trim().toUpperCase()) as WorkloadId[];
 if (workloads.some((w) => !WORKLOADS.includes(w))) throw new Error(`--workloads: pick from ${WORKLOADS.join(',')}`);
 const root = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
-const profile = (name: string): string[] =>
-  values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${root}/bench/profiles/${name}`] : []; // *.0.001 = main thread
+const profile = (name: string): string[] => (values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${root}/bench/profiles/${name}`] : []); // *.0.001 = main thread
 
 // The gateway as `npm start` runs it: the entry and node flags of package.json's `start` script.
 // An explicit --gateway wins; if that file does not exist (the entry was renamed), the start script's.
 const start = startScript(root);
 const abs = (path: string): string => (path.startsWith('/') ? path : `${root}/${path}`);
 const asked = values.gateway === 'start' ? undefined : values.gateway;
-if (start === undefined && asked === undefined) console.log("note: package.json's start script is not `node [--flags] <entry>`; using dist/server/main.js");
+if (start === undefined && asked === undefined)
+  console.log("note: package.json's start script is not `node [--flags] <entry>`; using dist/server/main.js");
 let gatewayPath = asked ?? start?.entry ?? 'dist/server/main.js';
 if (values.gateway !== undefined && values.gateway !== 'start' && start !== undefined && abs(values.gateway) !== abs(start.entry)) {
   if (!existsSync(abs(values.gateway))) {
@@ -75,7 +75,9 @@ const gatewayFlags = start !== undefined && abs(start.entry) === entry ? start.n
 // Every run is bounded: the expected wall time, to say up front.
 const perRun = warmup + 0.3 + duration + 0.5;
 const estimate = latencies.length * workloads.length * SYSTEMS.length * rounds * perRun;
-console.log(`kms-grants-gateway bench: ${new Date().toISOString()} | node ${process.version} | ${os.cpus().length}x ${os.cpus()[0]?.model ?? '?'}`);
+console.log(
+  `kms-grants-gateway bench: ${new Date().toISOString()} | node ${process.version} | ${os.cpus().length}x ${os.cpus()[0]?.model ?? '?'}`,
+);
 console.log(
   `gateway node ${[...gatewayFlags, gatewayPath].join(' ')} | upstream emulator (answer cache), KMS latency ${latencies.join(',')} ms, ${connections} connections, ` +
     `${duration} s per run (+${warmup} s warm-up), rounds ${rounds} | measuring takes about ${Math.ceil(estimate / 10) * 10} s`,
@@ -90,7 +92,12 @@ const gateway = await startGateway(upstream.info, [...gatewayFlags, ...profile('
 const yoga = await startYogaNaive(upstream.info, profile('yoga-naive'));
 const apollo = await startApollo(upstream.info, profile('apollo'));
 const proxy = await startProxy(upstream.info, profile('proxy'));
-const started: Array<[string, Started]> = [['gateway', gateway], ['yoga-naive', yoga], ['apollo', apollo], ['proxy', proxy]];
+const started: Array<[string, Started]> = [
+  ['gateway', gateway],
+  ['yoga-naive', yoga],
+  ['apollo', apollo],
+  ['proxy', proxy],
+];
 console.log(
   `start-up (spawn -> health 200 / first correct W1 answer, ms): ${started.map(([n, s]) => `${n} ${s.healthMs.toFixed(0)}/${s.firstAnswerMs.toFixed(0)}`).join(', ')}` +
     (npmStartMs === undefined ? '' : `; \`npm start\` (prestart build included) -> first answer ${npmStartMs.toFixed(0)}`),
@@ -106,18 +113,32 @@ const origins: Origins = {
   proxy: proxy.url,
   upstream: upstream.info,
 };
-const processOf: Record<System, Started | undefined> = { gateway, 'gw-hash': gateway, 'yoga-naive': yoga, apollo, proxy, direct: undefined };
+const processOf: Record<System, Started | undefined> = {
+  gateway,
+  'gw-hash': gateway,
+  'yoga-naive': yoga,
+  apollo,
+  proxy,
+  direct: undefined,
+};
 const rows: Row[] = [];
 const W5_PER_SYSTEM = 2000;
 
-async function measure(w: WorkloadId, system: System, latencyMs: number, next: () => { keyId: string; grantId: string }, bounded: boolean): Promise<Row> {
+async function measure(
+  w: WorkloadId,
+  system: System,
+  latencyMs: number,
+  next: () => { keyId: string; grantId: string },
+  bounded: boolean,
+): Promise<Row> {
   const p = plan(w, system, origins, next);
   const pid = processOf[system]?.child.pid;
   // Measured runs are bounded by count, sized from the warm-up's rate to last about `duration`:
   // autocannon then waits for every answer, so no operation is cut off and KMS calls/op is exact.
   let amount = bounded ? W5_PER_SYSTEM : undefined;
   // (With --warmup 0 a 0.5 s probe still sizes the run, so KMS/op stays exact.)
-  if (!bounded) amount = Math.max(20, Math.round((await drive(p, { connections, duration: warmup > 0 ? warmup : 0.5 })).opsPerSec * duration));
+  if (!bounded)
+    amount = Math.max(20, Math.round((await drive(p, { connections, duration: warmup > 0 ? warmup : 0.5 })).opsPerSec * duration));
   if (amount !== undefined) amount = Math.ceil(amount / connections) * connections * p.sequence.length;
   await quiet(); // the warm-up's operations still in flight (autocannon only drops their sockets) finish first
   const canReset = pid !== undefined && resetPeak(pid);
@@ -175,7 +196,12 @@ try {
       for (const s of SYSTEMS) rows.push(median(measured.filter((r) => r.system === s)));
     }
     const title = `\nupstream emulator, KMS latency ${latency} ms, ${connections} connections, ${duration} s/run${rounds > 1 ? `, median of ${rounds} rounds` : ''}`;
-    console.log(renderTable(rows.filter((r) => r.latencyMs === latency), title));
+    console.log(
+      renderTable(
+        rows.filter((r) => r.latencyMs === latency),
+        title,
+      ),
+    );
   }
   console.log(`\nmeasured in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   const { issue11, issue6 } = checkTargets(rows, { npmStartMs, gatewayMs: gateway.firstAnswerMs });

@@ -75,7 +75,9 @@ async function startTimed(
   const port = await freePort();
   const t0 = performance.now();
   const child = spawnTs(file, { ...env, PORT: String(port) }, nodeArgs);
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`${file} exited with ${code} during start-up`))));
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`${file} exited with ${code} during start-up`))),
+  );
   const url = `http://127.0.0.1:${port}`;
   const healthMs = await Promise.race([until(() => health(url), t0), exited]);
   const firstAnswerMs = await Promise.race([until(() => first(url), t0), exited]);
@@ -83,13 +85,20 @@ async function startTimed(
   return { child, url, healthMs, firstAnswerMs };
 }
 
-const getOk = (path: string) => async (url: string): Promise<boolean> => (await fetch(url + path)).status === 200;
+const getOk =
+  (path: string) =>
+  async (url: string): Promise<boolean> =>
+    (await fetch(url + path)).status === 200;
 
 /** A probe: W1 as GraphQL at `url + path`, true once the answer is complete and correct. */
 function firstW1(info: UpstreamInfo, path: string): (url: string) => Promise<boolean> {
   const body = JSON.stringify({ query: graphql(info.keys, 'W1') });
   return async (url) => {
-    const res = await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-auth-token': info.token }, body });
+    const res = await fetch(url + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-auth-token': info.token },
+      body,
+    });
     return checkAnswer('W1', 'gateway', res.status, await res.text()) === undefined;
   };
 }
@@ -112,7 +121,13 @@ export function removePersistedDocuments(): void {
 
 /** The gateway's env: KMS, quiet logs, production mode, the workloads' persisted documents. */
 function gatewayEnv(info: UpstreamInfo): Record<string, string> {
-  return { ...kmsEnv(info), LOG_LEVEL: 'silent', NODE_ENV: 'production', HOST: '127.0.0.1', ...(existsSync(PERSISTED) && { PERSISTED_OPERATIONS_FILE: PERSISTED }) };
+  return {
+    ...kmsEnv(info),
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    ...(existsSync(PERSISTED) && { PERSISTED_OPERATIONS_FILE: PERSISTED }),
+  };
 }
 
 /** How `npm start` runs the gateway, read from package.json's `start` script: node's flags and the entry. */
@@ -141,14 +156,19 @@ export function startYogaNaive(info: UpstreamInfo, nodeArgs: string[] = []): Pro
 /** The Apollo Server peer (bench/peers/apollo.ts): GraphQL on `/`; it has no health route, so health = `{ __typename }`. */
 export function startApollo(info: UpstreamInfo, nodeArgs: string[] = []): Promise<Started> {
   const health = async (url: string): Promise<boolean> =>
-    (await fetch(`${url}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' })).status === 200;
+    (await fetch(`${url}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' }))
+      .status === 200;
   return startTimed(here('./peers/apollo.ts'), kmsEnv(info), nodeArgs, health, firstW1(info, '/'));
 }
 
 export function startProxy(info: UpstreamInfo, nodeArgs: string[] = []): Promise<Started> {
   const body = JSON.stringify({ op: 'W1', keys: info.keys });
   return startTimed(here('./proxy.ts'), kmsEnv(info), nodeArgs, getOk('/health'), async (url) => {
-    const res = await fetch(`${url}/op`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-auth-token': info.token }, body });
+    const res = await fetch(`${url}/op`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-auth-token': info.token },
+      body,
+    });
     return checkAnswer('W1', 'proxy', res.status, await res.text()) === undefined;
   });
 }
@@ -167,7 +187,9 @@ export async function timeNpmStart(root: string, info: UpstreamInfo): Promise<nu
     stdio: ['ignore', 'ignore', 'inherit'],
     detached: true,
   });
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`npm start exited with ${code} during start-up`))));
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`npm start exited with ${code} during start-up`))),
+  );
   exited.catch(() => undefined);
   try {
     return await Promise.race([until(() => firstW1(info, '/graphql')(`http://127.0.0.1:${port}`), t0, 60_000), exited]);

@@ -23,7 +23,8 @@ function cell(value: string, width: number, left = false): string {
 }
 
 const fmt = (n: number | undefined, digits = 0): string => (n === undefined || !Number.isFinite(n) ? '-' : n.toFixed(digits));
-const times = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined || b === 0 ? '-' : `${fmt(a / b, 2)}x`);
+const times = (a: number | undefined, b: number | undefined): string =>
+  a === undefined || b === undefined || b === 0 ? '-' : `${fmt(a / b, 2)}x`;
 
 /** What each system is, for above the tables. */
 export function renderLegend(): string {
@@ -31,7 +32,21 @@ export function renderLegend(): string {
 }
 
 export function renderTable(rows: Row[], title: string): string {
-  const header = ['work', 'system', 'ops/s', 'p50 ms', 'p99 ms', 'KMS/op', 'min', 'CPU us/op', 'peak RSS MiB', 'ops x proxy', 'CPU x proxy', 'ops x direct', 'errors'];
+  const header = [
+    'work',
+    'system',
+    'ops/s',
+    'p50 ms',
+    'p99 ms',
+    'KMS/op',
+    'min',
+    'CPU us/op',
+    'peak RSS MiB',
+    'ops x proxy',
+    'CPU x proxy',
+    'ops x direct',
+    'errors',
+  ];
   const widths = [4, 10, 7, 7, 7, 7, 4, 9, 12, 11, 11, 12, 6];
   const lines = [title, header.map((h, i) => cell(h, widths[i] ?? 8, i < 2)).join(' ')];
   let last: WorkloadId | undefined;
@@ -84,7 +99,8 @@ const WORKS = ['W1', 'W2', 'W3', 'W4', 'W5'] as const;
  * latency (where the systems' own cost decides), the p50 one at every non-zero latency run.
  */
 export function checkTargets(rows: Row[], startup: Startup): { issue11: TargetCheck[]; issue6: TargetCheck[] } {
-  const get = (w: WorkloadId, s: System, latency: number): Row | undefined => rows.find((r) => r.workload === w && r.system === s && r.latencyMs === latency);
+  const get = (w: WorkloadId, s: System, latency: number): Row | undefined =>
+    rows.find((r) => r.workload === w && r.system === s && r.latencyMs === latency);
   const latencies = [...new Set(rows.map((r) => r.latencyMs))];
   const ratio = (w: WorkloadId, s: System, latency = 0): number | undefined => {
     const g = get(w, 'gateway', latency);
@@ -111,7 +127,11 @@ export function checkTargets(rows: Row[], startup: Startup): { issue11: TargetCh
   const w1 = ratio('W1', 'proxy');
   issue11.push({ name: 'W1 ops/s >= 0.75x got proxy (0 ms)', holds: verdict(w1, (x) => x >= 0.75), detail: `${fmt(w1, 2)}x` });
   const apollo = ratio('W1', 'apollo');
-  issue11.push({ name: 'W1 ops/s past Apollo Server (0 ms; aim)', holds: verdict(apollo, (x) => x > 1), detail: `${fmt(apollo, 2)}x Apollo's` });
+  issue11.push({
+    name: 'W1 ops/s past Apollo Server (0 ms; aim)',
+    holds: verdict(apollo, (x) => x > 1),
+    detail: `${fmt(apollo, 2)}x Apollo's`,
+  });
   const w3 = ratio('W3', 'proxy');
   issue11.push({ name: 'W3 ops/s >= 0.8x got proxy (0 ms)', holds: verdict(w3, (x) => x >= 0.8), detail: `${fmt(w3, 2)}x` });
   for (const w of ['W2', 'W4'] as const) {
@@ -123,7 +143,8 @@ export function checkTargets(rows: Row[], startup: Startup): { issue11: TargetCh
     });
   }
   const slow = latencies.filter((l) => l > 0);
-  if (slow.length === 0) issue11.push({ name: 'W1 p50 <= naive yoga+got p50 (20 ms)', holds: undefined, detail: 'no run with KMS latency' });
+  if (slow.length === 0)
+    issue11.push({ name: 'W1 p50 <= naive yoga+got p50 (20 ms)', holds: undefined, detail: 'no run with KMS latency' });
   for (const latency of slow) {
     const g = get('W1', 'gateway', latency);
     const n = get('W1', 'yoga-naive', latency);
@@ -156,7 +177,11 @@ export function checkTargets(rows: Row[], startup: Startup): { issue11: TargetCh
     const d = get('W1', 'direct', latency);
     issue6.push({ name: `W1 >= 0.95x direct REST (${latency} ms)`, holds: verdict(x, (v) => v >= 0.95), detail: `${fmt(x, 2)}x` });
     const dp = g && d ? g.p50 - d.p50 : undefined;
-    issue6.push({ name: `W1 p50 within 1 ms of direct REST (${latency} ms)`, holds: verdict(dp, (v) => v <= 1), detail: `+${fmt(dp, 2)} ms` });
+    issue6.push({
+      name: `W1 p50 within 1 ms of direct REST (${latency} ms)`,
+      holds: verdict(dp, (v) => v <= 1),
+      detail: `+${fmt(dp, 2)} ms`,
+    });
   }
   const cpu1 = get('W1', 'gateway', 0)?.cpuUsPerOp;
   issue6.push({ name: 'W1 gateway CPU <= 350 us/op (0 ms)', holds: verdict(cpu1, (x) => x <= 350), detail: `${fmt(cpu1)} us` });

@@ -67,7 +67,10 @@ export function graphql(keys: string[], w: WorkloadId): string {
     case 'W1':
       return `{ grants(keyId: "${keys[0] ?? ''}", first: 20) { edges { node { id name operations } } } }`;
     case 'W2':
-      return `query W2 { ${keys.slice(0, 5).map((k, i) => `k${i}: grants(keyId: "${k}", first: 20) { ${CONN_LIGHT} }`).join(' ')} }`;
+      return `query W2 { ${keys
+        .slice(0, 5)
+        .map((k, i) => `k${i}: grants(keyId: "${k}", first: 20) { ${CONN_LIGHT} }`)
+        .join(' ')} }`;
     case 'W3':
       return `query W3 { retirableGrants(first: 50) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${NODE} key { alias state } } } } }`;
     case 'W4':
@@ -104,8 +107,7 @@ export function plan(w: WorkloadId, system: System, o: Origins, nextGrant: () =>
     const document = system === 'gw-hash' ? { extensions: { persistedQuery: { version: 1, sha256Hash: sha256(query) } } } : { query };
     const body = (variables: Record<string, unknown>): string => JSON.stringify({ ...document, variables });
     const req: Req = { method: 'POST', path, headers: json, body: query.includes('$k') ? body({ k: key }) : JSON.stringify(document) };
-    const fresh =
-      w === 'W5' ? () => body({ input: (({ keyId, grantId }) => ({ keyId, grantId }))(nextGrant()) }) : undefined;
+    const fresh = w === 'W5' ? () => body({ input: (({ keyId, grantId }) => ({ keyId, grantId }))(nextGrant()) }) : undefined;
     return { origin: url, sequence: [req], ...(fresh && { fresh }) };
   }
   if (system === 'proxy') {
@@ -169,7 +171,8 @@ export function checkAnswer(w: WorkloadId, system: System, status: number, text:
   const want = EXPECTED_EDGES[w];
   if (edges.length !== want) return `expected ${want} edges, got ${edges.length}: ${text.slice(0, 300)}`;
   if (edges.some((e) => e.node === undefined)) return `an edge without its node: ${text.slice(0, 300)}`;
-  if (w === 'W3' && edges.some((e) => typeof e.node?.key?.alias !== 'string')) return `W3: a grant without key { alias }: ${text.slice(0, 300)}`;
+  if (w === 'W3' && edges.some((e) => typeof e.node?.key?.alias !== 'string'))
+    return `W3: a grant without key { alias }: ${text.slice(0, 300)}`;
   if (w === 'W5' && typeof fields[0]?.revokedGrantId !== 'string') return `W5: no revokedGrantId: ${text.slice(0, 300)}`;
   return undefined;
 }

@@ -101,7 +101,11 @@ export function keepSources(map: RawSourceMap, keep: (source: string) => boolean
         unmapped = true;
         continue;
       }
-      let encoded = encodeValue(generated - outGenerated) + encodeValue(kept - outSource) + encodeValue(line - outLine) + encodeValue(column - outColumn);
+      let encoded =
+        encodeValue(generated - outGenerated) +
+        encodeValue(kept - outSource) +
+        encodeValue(line - outLine) +
+        encodeValue(column - outColumn);
       if (values.length > 4) {
         let index = nameIndex.get(name);
         if (index === undefined) {

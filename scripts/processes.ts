@@ -40,7 +40,12 @@ export interface ScriptProcess {
  * and waits (at most `startupMs`) until its output contains `ready`; SIGKILLs it and throws
  * with the output if it exits or times out first.
  */
-export async function spawnScript(script: string, env: Record<string, string>, ready: string | RegExp, startupMs: number): Promise<ScriptProcess> {
+export async function spawnScript(
+  script: string,
+  env: Record<string, string>,
+  ready: string | RegExp,
+  startupMs: number,
+): Promise<ScriptProcess> {
   // TypeScript runs under tsx; the built bundle runs on plain node, as `npm start` does.
   const args = script.endsWith('.ts') ? ['--import', 'tsx', script] : [script];
   const child = spawn(process.execPath, args, {

@@ -24,7 +24,8 @@ const STARTUP_MS = 20_000;
 function secondsArg(args: readonly string[]): number {
   const { values } = parseArgs({ args: [...args], options: { seconds: { type: 'string', default: '60' } } });
   const seconds = Number(values.seconds);
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 24 * 3600) throw new Error(`--seconds must be a positive number, got ${values.seconds}`);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 24 * 3600)
+    throw new Error(`--seconds must be a positive number, got ${values.seconds}`);
   return seconds;
 }
 
@@ -86,7 +87,12 @@ async function main(): Promise<void> {
   const seconds = secondsArg(process.argv.slice(2));
   const emuPort = await freePort();
   const gwPort = await freePort();
-  const emulator = await spawnScript('src/emulator/main.ts', { KMS_EMULATOR_PORT: String(emuPort) }, /X-Auth-Token: .*\n[\s\S]*X-Auth-Token: .*\n[\s\S]*X-Auth-Token: /, STARTUP_MS);
+  const emulator = await spawnScript(
+    'src/emulator/main.ts',
+    { KMS_EMULATOR_PORT: String(emuPort) },
+    /X-Auth-Token: .*\n[\s\S]*X-Auth-Token: .*\n[\s\S]*X-Auth-Token: /,
+    STARTUP_MS,
+  );
   const emuUrl = `http://127.0.0.1:${emuPort}`;
   const project = DEMO.projectId;
   const gateway = await spawnScript(
@@ -118,7 +124,14 @@ async function main(): Promise<void> {
     const banner = emulator.output();
     const callers: Caller[] = [];
     for (const match of banner.matchAll(/user (\w+) \(domain \S+, user id ([0-9a-f]+), project [0-9a-f]+\)[\s\S]*?X-Auth-Token: (\S+)/g)) {
-      callers.push({ label: match[1] ?? '', name: match[1] ?? '', userId: match[2] ?? '', token: match[3] ?? '', mayList: new Map(), seen: [] });
+      callers.push({
+        label: match[1] ?? '',
+        name: match[1] ?? '',
+        userId: match[2] ?? '',
+        token: match[3] ?? '',
+        mayList: new Map(),
+        seen: [],
+      });
     }
     for (const [name, domain] of [
       ['alice', 'demo'],
@@ -194,7 +207,10 @@ async function main(): Promise<void> {
     const rnd = (n: number): number => Math.floor(Math.random() * n);
     const pick = <T>(items: readonly T[]): T => items[rnd(items.length)] as T;
 
-    type Edge = { cursor: string; node: { id: string; grantId: string; keyId: string; retiringPrincipal: string | null; key?: { keyId: string } | null } };
+    type Edge = {
+      cursor: string;
+      node: { id: string; grantId: string; keyId: string; retiringPrincipal: string | null; key?: { keyId: string } | null };
+    };
     type Connection = { edges: Edge[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
 
     const actions: { weight: number; run: () => Promise<void> }[] = [
@@ -245,7 +261,11 @@ async function main(): Promise<void> {
         run: async () => {
           const caller = pick(callers);
           const id = caller.seen.length > 0 && Math.random() < 0.7 ? pick(caller.seen) : keyGlobalId(pick(keys));
-          const answer = await gql(caller, `query($id: ID!) { node(id: $id) { id ... on Grant { keyId retiringPrincipal } ... on Key { keyId } } }`, { id });
+          const answer = await gql(
+            caller,
+            `query($id: ID!) { node(id: $id) { id ... on Grant { keyId retiringPrincipal } ... on Key { keyId } } }`,
+            { id },
+          );
           const node = answer?.data?.['node'] as { id: string; keyId: string } | null | undefined;
           if (node && node.id !== id) stats.leaks.push(`${caller.label} asked node ${id} and got ${node.id}`);
           if (node && id !== keyGlobalId(node.keyId) && caller.mayList.get(node.keyId) !== true) {
@@ -269,15 +289,23 @@ async function main(): Promise<void> {
           stats.created += 1;
           // Bob may not revoke alice's grants: the gateway must pass KMS's refusal on.
           if (Math.random() < 0.3) {
-            const attempt = await gql(bob, `mutation($k: ID!, $g: ID!) { revokeGrant(input: { keyId: $k, grantId: $g }) { grantId } }`, { k: keyId, g: grantId });
+            const attempt = await gql(bob, `mutation($k: ID!, $g: ID!) { revokeGrant(input: { keyId: $k, grantId: $g }) { grantId } }`, {
+              k: keyId,
+              g: grantId,
+            });
             if (attempt?.data?.['revokeGrant']) stats.leaks.push(`bob revoked alice's grant ${grantId}`);
           }
           const revoker = pick(callers.filter((c) => c.name === 'alice'));
-          const answer = await gql(revoker, `mutation($k: ID!, $g: ID!) { revokeGrant(input: { keyId: $k, grantId: $g }) { grantId revokedGrantId } }`, { k: keyId, g: grantId });
+          const answer = await gql(
+            revoker,
+            `mutation($k: ID!, $g: ID!) { revokeGrant(input: { keyId: $k, grantId: $g }) { grantId revokedGrantId } }`,
+            { k: keyId, g: grantId },
+          );
           const payload = answer?.data?.['revokeGrant'] as { grantId: string; revokedGrantId: string } | null | undefined;
           if (payload) {
             stats.revoked += 1;
-            if (payload.grantId !== grantId || payload.revokedGrantId !== grantGlobalId(keyId, grantId)) stats.leaks.push('revoke answered for another grant');
+            if (payload.grantId !== grantId || payload.revokedGrantId !== grantGlobalId(keyId, grantId))
+              stats.leaks.push('revoke answered for another grant');
           } else {
             pendingRevokes.push({ keyId, grantId });
           }
@@ -289,7 +317,10 @@ async function main(): Promise<void> {
           const caller = pick(callers);
           const bad = pick([
             { query: `{ grants(keyId: "../../etc/passwd") { totalCount } }` },
-            { query: `query($a: String) { retirableGrants(first: 1, after: $a) { totalCount } }`, variables: { a: Buffer.from(`[1,"retirable","forged",0]`).toString('base64url').slice(3) } },
+            {
+              query: `query($a: String) { retirableGrants(first: 1, after: $a) { totalCount } }`,
+              variables: { a: Buffer.from(`[1,"retirable","forged",0]`).toString('base64url').slice(3) },
+            },
             { query: `query($k: ID!) { grants(keyId: $k, first: 5000) { totalCount } }`, variables: { k: DEMO.keys.full } },
             { query: `mutation { revokeGrant(input: { keyId: "${DEMO.keys.app}", grantId: "' OR 1=1 --" }) { grantId } }` },
             { query: `{ node(id: "not-an-id") { id } }` },
@@ -337,7 +368,11 @@ async function main(): Promise<void> {
         if (Date.now() >= deadline) break;
         const rule = faults[n % faults.length];
         n += 1;
-        await fetch(`${emuUrl}/__emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rule) });
+        await fetch(`${emuUrl}/__emulator/faults`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(rule),
+        });
         faultLog.push(JSON.stringify(rule));
         await sleep(Math.min(4000, Math.max(0, deadline - Date.now())));
         await fetch(`${emuUrl}/__emulator/faults`, { method: 'DELETE' });

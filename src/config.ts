@@ -175,9 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   }
   if (e.REQUEST_TIMEOUT_MS < e.HEADERS_TIMEOUT_MS) {
     // Node refuses it too: the headers are part of the request.
-    throw new EnvError(
-      `REQUEST_TIMEOUT_MS (${e.REQUEST_TIMEOUT_MS}) must be at least HEADERS_TIMEOUT_MS (${e.HEADERS_TIMEOUT_MS})`,
-    );
+    throw new EnvError(`REQUEST_TIMEOUT_MS (${e.REQUEST_TIMEOUT_MS}) must be at least HEADERS_TIMEOUT_MS (${e.HEADERS_TIMEOUT_MS})`);
   }
   const production = e.NODE_ENV === 'production';
   if (e.KMS_ENDPOINT !== undefined) {

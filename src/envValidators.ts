@@ -47,4 +47,3 @@ export function throwEnvErrors({ errors }: { errors: Partial<Record<string, Erro
   if (names.length === 0) return;
   throw new EnvError(names.map((name) => `${name}: ${errors[name]?.message ?? 'invalid'}`).join('; '));
 }
-

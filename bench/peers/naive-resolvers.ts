@@ -67,7 +67,12 @@ export const resolvers: {
   Mutation: {
     revokeGrant: async (_, { input }, { kms }) => {
       await kms('revoke-grant', { key_id: input.keyId, grant_id: input.grantId });
-      return { keyId: input.keyId, grantId: input.grantId, revokedGrantId: b64(`Grant:${input.keyId}:${input.grantId}`), clientMutationId: input.clientMutationId ?? null };
+      return {
+        keyId: input.keyId,
+        grantId: input.grantId,
+        revokedGrantId: b64(`Grant:${input.keyId}:${input.grantId}`),
+        clientMutationId: input.clientMutationId ?? null,
+      };
     },
   },
   Node: { __resolveType: (value) => ('grant_id' in value ? 'Grant' : 'Key') },

@@ -16,7 +16,8 @@ const yoga = createYoga({
   context: ({ request }): NaiveContext => {
     const token = request.headers.get('x-auth-token') ?? '';
     return {
-      kms: <T>(action: string, json: Record<string, string>) => got.post(base + action, { json, headers: { 'x-auth-token': token } }).json<T>(),
+      kms: <T>(action: string, json: Record<string, string>) =>
+        got.post(base + action, { json, headers: { 'x-auth-token': token } }).json<T>(),
     };
   },
 });

@@ -12,7 +12,9 @@ import { helpLines } from './help.ts';
 
 const config = configOrExit();
 if (config.kmsEndpoint !== undefined) {
-  console.error('KMS_ENDPOINT is set: the development shell runs only on the embedded emulator. Run the gateway itself (`npm start` does): node dist/server/main.js');
+  console.error(
+    'KMS_ENDPOINT is set: the development shell runs only on the embedded emulator. Run the gateway itself (`npm start` does): node dist/server/main.js',
+  );
   process.exit(1);
 }
 if (config.production) exitWithoutKms('NODE_ENV=production runs no embedded KMS emulator: it is a development tool');

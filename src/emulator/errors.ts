@@ -42,12 +42,10 @@ export const errors = {
   invalidSequence: (d?: string) => new KmsError(400, 'KMS.0206', msg('Invalid sequence number.', d)),
   keyNotFound: () => new KmsError(404, 'KMS.0207', 'The key does not exist.'),
   keyDisabled: () => new KmsError(400, 'KMS.0209', 'The key has been disabled.'),
-  keyPendingDeletion: () =>
-    new KmsError(400, 'KMS.0210', 'The key is in Scheduled deletion state and cannot be used.'),
+  keyPendingDeletion: () => new KmsError(400, 'KMS.0210', 'The key is in Scheduled deletion state and cannot be used.'),
   defaultKey: () => new KmsError(400, 'KMS.0211', 'Cannot perform this operation on Default Master Keys.'),
   badFormat: (d?: string) => new KmsError(400, 'KMS.0214', msg('The request format is invalid.', d)),
-  methodNotAllowed: (method: string) =>
-    new KmsError(405, 'KMS.0215', `Request method not supported: ${method} (KMS actions take POST).`),
+  methodNotAllowed: (method: string) => new KmsError(405, 'KMS.0215', `Request method not supported: ${method} (KMS actions take POST).`),
   tokenExpired: () => new KmsError(403, 'KMS.0303', 'X-Auth-Token expired.'),
   noPermission: (d?: string) => new KmsError(403, 'KMS.0306', msg('No access permissions.', d)),
   projectMismatch: (d?: string) => new KmsError(403, 'KMS.0321', msg('URIs in URL and X-Auth-Token do not match.', d)),
@@ -57,17 +55,14 @@ export const errors = {
   invalidMarker: (d?: string) => new KmsError(400, 'KMS.1602', msg('marker must be greater than or equals 0.', d)),
   onlyCreateGrant: () => new KmsError(400, 'KMS.2401', 'Specify an operation in addition to create-grant.'),
   invalidPrincipal: (d?: string) => new KmsError(400, 'KMS.2402', msg('Invalid user ID.', d)),
-  tooManyKeyGrants: (limit: number) =>
-    new KmsError(400, 'KMS.2404', `Too many CMK grants. A key holds at most ${limit} grants.`),
+  tooManyKeyGrants: (limit: number) => new KmsError(400, 'KMS.2404', `Too many CMK grants. A key holds at most ${limit} grants.`),
   grantNotFound: (d?: string) => new KmsError(400, 'KMS.2501', msg('Invalid grant ID.', d)),
   grantKeyMismatch: () => new KmsError(400, 'KMS.2502', 'grant_id and key_id do not match.'),
   internal: (d?: string) => new KmsError(500, 'KMS.0101', msg('KMS error.', d)),
   io: (d?: string) => new KmsError(500, 'KMS.0102', msg('Abnormal KMS I/O.', d)),
   /** 401 from the API gateway: no, undecodable or unknown credentials, or a bad signature. */
-  unauthenticated: (d: string) =>
-    new KmsError(401, 'APIGW.0301', `Incorrect IAM authentication information: ${d}`, 'apigw'),
-  noSuchApi: () =>
-    new KmsError(404, 'APIGW.0101', 'The API does not exist or has not been published in the environment.', 'apigw'),
+  unauthenticated: (d: string) => new KmsError(401, 'APIGW.0301', `Incorrect IAM authentication information: ${d}`, 'apigw'),
+  noSuchApi: () => new KmsError(404, 'APIGW.0101', 'The API does not exist or has not been published in the environment.', 'apigw'),
 } as const;
 
 /**

@@ -31,10 +31,16 @@ export async function injectFault(rule: FaultRule, reply: FastifyReply, requestI
       return true;
     }
     case 'raw':
-      await reply.code(effect.status).type(effect.contentType ?? 'application/json').send(effect.body);
+      await reply
+        .code(effect.status)
+        .type(effect.contentType ?? 'application/json')
+        .send(effect.body);
       return true;
     case 'malformed-json':
-      await reply.code(effect.status ?? 200).type('application/json').send(MALFORMED_JSON);
+      await reply
+        .code(effect.status ?? 200)
+        .type('application/json')
+        .send(MALFORMED_JSON);
       return true;
     case 'drop':
       reply.hijack();

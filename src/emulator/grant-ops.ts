@@ -6,13 +6,7 @@
 import type { KmsGrant, KmsGrantPage } from '../kms/types.ts';
 import { errors } from './errors.ts';
 import { slicePage } from './paging.ts';
-import {
-  canCreateGrant,
-  canListGrants,
-  canRetireGrant,
-  canRevokeGrant,
-  isRetirableBy,
-} from './permissions.ts';
+import { canCreateGrant, canListGrants, canRetireGrant, canRevokeGrant, isRetirableBy } from './permissions.ts';
 import type { Caller, KeyRecord, State } from './state.ts';
 import { findGrant, findKey, grantsOfKey } from './state.ts';
 import type { CreateGrantInput } from './validation.ts';
@@ -53,14 +47,10 @@ export interface CreateGrantOptions {
 }
 
 /** create-grant: by the key's creator or a grantee holding create-grant; enabled, non-default keys; quota. */
-export function createGrant(
-  state: State,
-  caller: Caller,
-  input: CreateGrantInput,
-  opts: CreateGrantOptions,
-): Change<{ grant_id: string }> {
+export function createGrant(state: State, caller: Caller, input: CreateGrantInput, opts: CreateGrantOptions): Change<{ grant_id: string }> {
   const key = requireKey(state, input.keyId);
-  if (!canCreateGrant(state, key, caller)) throw errors.noPermission('Only the key creator or a grantee holding create-grant may create grants.');
+  if (!canCreateGrant(state, key, caller))
+    throw errors.noPermission('Only the key creator or a grantee holding create-grant may create grants.');
   refuseKeyState(key);
   if (grantsOfKey(state, input.keyId).length >= opts.grantsPerKey) throw errors.tooManyKeyGrants(opts.grantsPerKey);
   const grant: KmsGrant = {
@@ -112,11 +102,7 @@ function toPage(grants: readonly KmsGrant[], limit: number, offset: number): Kms
 }
 
 /** list-grants: every grant on the key, creation order; users of the key's account only. */
-export function listGrants(
-  state: State,
-  caller: Caller,
-  input: { keyId: string; limit: number; offset: number },
-): KmsGrantPage {
+export function listGrants(state: State, caller: Caller, input: { keyId: string; limit: number; offset: number }): KmsGrantPage {
   const key = requireKey(state, input.keyId);
   if (!canListGrants(key, caller)) throw errors.noPermission("Only users of the key's account may list its grants.");
   return toPage(grantsOfKey(state, input.keyId), input.limit, input.offset);
@@ -124,5 +110,9 @@ export function listGrants(
 
 /** list-retirable-grants: the grants, on any key, whose retiring principal is the caller. */
 export function listRetirableGrants(state: State, caller: Caller, input: { limit: number; offset: number }): KmsGrantPage {
-  return toPage(state.grants.filter((g) => isRetirableBy(g, caller)), input.limit, input.offset);
+  return toPage(
+    state.grants.filter((g) => isRetirableBy(g, caller)),
+    input.limit,
+    input.offset,
+  );
 }

@@ -12,7 +12,10 @@ export const TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** An IAM refusal, with Keystone's body. */
 export class IamError extends Error {
-  constructor(readonly status: 400 | 401, message: string) {
+  constructor(
+    readonly status: 400 | 401,
+    message: string,
+  ) {
     super(message);
     this.name = 'IamError';
   }

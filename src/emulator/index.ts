@@ -110,7 +110,8 @@ async function seedState(seed: string, secret: string): Promise<State> {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const now = options.now ?? Date.now;
   const grantsPerKey = options.grantsPerKey ?? 100;
-  if (!Number.isInteger(grantsPerKey) || grantsPerKey < 1) throw new RangeError(`grantsPerKey must be a positive integer, got ${grantsPerKey}`);
+  if (!Number.isInteger(grantsPerKey) || grantsPerKey < 1)
+    throw new RangeError(`grantsPerKey must be a positive integer, got ${grantsPerKey}`);
   const fallbackSecret = randomBytes(32).toString('hex');
   const store = await Store.open(options.statePath, () => seedState(options.seed ?? 'demo', fallbackSecret), fallbackSecret);
   const codec = new TokenCodec(store.state.tokenSecret);

@@ -15,9 +15,7 @@ export function grantCovers(grant: KmsGrant, caller: Caller): boolean {
 
 /** Whether any grant on the key gives the caller `operation` (effective rights are the union of grants). */
 export function holdsOperation(state: State, key: KeyRecord, caller: Caller, operation: string): boolean {
-  return grantsOfKey(state, key.details.key_id).some(
-    (g) => grantCovers(g, caller) && g.operations.includes(operation),
-  );
+  return grantsOfKey(state, key.details.key_id).some((g) => grantCovers(g, caller) && g.operations.includes(operation));
 }
 
 /** The caller's account owns the key (IAM users of an account share its keys for reading). */

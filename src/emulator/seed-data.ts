@@ -14,10 +14,24 @@ export const DEMO_EPOCH_MS = Date.UTC(2024, 0, 1);
 const EPOCH = DEMO_EPOCH_MS;
 const DAY_MS = 86_400_000;
 
-function key(demo: Demo, id: string, alias: string, creator: 'alice' | 'bob' | 'carol', over: Partial<KmsKeyDetails> = {}, at = 0): KeyRecord {
+function key(
+  demo: Demo,
+  id: string,
+  alias: string,
+  creator: 'alice' | 'bob' | 'carol',
+  over: Partial<KmsKeyDetails> = {},
+  at = 0,
+): KeyRecord {
   const user = demo.users[creator];
   const details = keyDetails(
-    { key_id: id, domain_id: user.domainId, key_alias: alias, realm: demo.projectName, key_description: `demo key ${alias}`, creation_date: String(EPOCH + at * 1000) },
+    {
+      key_id: id,
+      domain_id: user.domainId,
+      key_alias: alias,
+      realm: demo.projectName,
+      key_description: `demo key ${alias}`,
+      creation_date: String(EPOCH + at * 1000),
+    },
     over,
   );
   const projectId = creator === 'carol' ? demo.acmeProjectId : demo.projectId;
@@ -91,7 +105,10 @@ function specsFor(demo: Demo): Array<[string, GrantSpec[]]> {
     ['rsa', range(4).map((i) => generic(demo, 'rsa', i, i < 3 ? bob.id : undefined))],
     ['disabled', range(4).map((i) => generic(demo, 'disabled', i, bob.id))],
     ['pendingDeletion', range(4).map((i) => generic(demo, 'pendingDeletion', i, bob.id))],
-    ['carols', [{ grantee: demo.domain.id, type: 'domain', ops: ['describe-key'], name: 'demo-may-describe', retiring: bob.id, issuer: carol.id }]],
+    [
+      'carols',
+      [{ grantee: demo.domain.id, type: 'domain', ops: ['describe-key'], name: 'demo-may-describe', retiring: bob.id, issuer: carol.id }],
+    ],
   ];
 }
 

@@ -15,7 +15,14 @@ const demoDomain = { id: stableHex('domain:demo', 32), name: 'demo' };
 const acmeDomain = { id: stableHex('domain:acme', 32), name: 'acme' };
 
 function user(name: string, domainId: string, accessKey: string): UserRecord {
-  return { id: stableHex(`user:${name}`, 32), name, domainId, password: `${name}-demo-password`, accessKey, secretKey: `${name}-demo-secret-key` };
+  return {
+    id: stableHex(`user:${name}`, 32),
+    name,
+    domainId,
+    password: `${name}-demo-password`,
+    accessKey,
+    secretKey: `${name}-demo-secret-key`,
+  };
 }
 
 /** Names of every demo id; import it in tests instead of copying ids. */

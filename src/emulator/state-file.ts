@@ -34,7 +34,22 @@ function unique(values: string[], what: string): void {
   }
 }
 
-const KEY_FIELDS = ['key_id', 'domain_id', 'key_alias', 'realm', 'key_spec', 'key_usage', 'key_description', 'creation_date', 'scheduled_deletion_date', 'key_state', 'default_key_flag', 'key_type', 'expiration_time', 'origin'] as const;
+const KEY_FIELDS = [
+  'key_id',
+  'domain_id',
+  'key_alias',
+  'realm',
+  'key_spec',
+  'key_usage',
+  'key_description',
+  'creation_date',
+  'scheduled_deletion_date',
+  'key_state',
+  'default_key_flag',
+  'key_type',
+  'expiration_time',
+  'origin',
+] as const;
 const OPTIONAL_KEY_FIELDS = ['key_rotation_enabled', 'sys_enterprise_project_id', 'keystore_id', 'partition_type'] as const;
 const EPOCH_MS = /^[0-9]{1,15}$/;
 
@@ -110,7 +125,11 @@ export function parseState(json: unknown, fallbackSecret: string): State {
   const keys: KeyRecord[] = arr(root['keys'], 'keys').map((k, i) => {
     const path = `keys[${i}]`;
     const o = obj(k, path);
-    const rec = { details: keyDetails(obj(o['details'], `${path}.details`), `${path}.details`), creatorId: str(o, 'creatorId', path), projectId: str(o, 'projectId', path) };
+    const rec = {
+      details: keyDetails(obj(o['details'], `${path}.details`), `${path}.details`),
+      creatorId: str(o, 'creatorId', path),
+      projectId: str(o, 'projectId', path),
+    };
     if (!userIds.has(rec.creatorId)) throw new Error(`${path}.creatorId names an unknown user`);
     if (!projectIds.has(rec.projectId)) throw new Error(`${path}.projectId names an unknown project`);
     inDomain(rec.details.domain_id, `${path}.details.domain_id`);
@@ -122,11 +141,29 @@ export function parseState(json: unknown, fallbackSecret: string): State {
     if (!keyIds.has(rec.key_id)) throw new Error(`grants[${i}].key_id names an unknown key`);
     return rec;
   });
-  unique(domains.map((d) => d.id), 'domain id');
-  unique(projects.map((p) => p.id), 'project id');
-  unique(users.map((u) => u.id), 'user id');
-  unique(users.map((u) => u.accessKey), 'access key');
-  unique(keys.map((k) => k.details.key_id), 'key id');
-  unique(grants.map((g) => g.grant_id), 'grant id');
+  unique(
+    domains.map((d) => d.id),
+    'domain id',
+  );
+  unique(
+    projects.map((p) => p.id),
+    'project id',
+  );
+  unique(
+    users.map((u) => u.id),
+    'user id',
+  );
+  unique(
+    users.map((u) => u.accessKey),
+    'access key',
+  );
+  unique(
+    keys.map((k) => k.details.key_id),
+    'key id',
+  );
+  unique(
+    grants.map((g) => g.grant_id),
+    'grant id',
+  );
   return { version: 1, tokenSecret, domains, projects, users, keys, grants };
 }

@@ -125,7 +125,9 @@ export function createKmsClient(options: KmsClientOptions, onCall?: (event: KmsC
     } catch (error) {
       if (error instanceof KmsFault) return error.outcome;
       if (error instanceof BrokenCircuitError) {
-        throw gatewayError('UPSTREAM_ERROR', `KMS is failing; ${action} was not attempted (retry in a few seconds)`, { requestId: ctx.requestId });
+        throw gatewayError('UPSTREAM_ERROR', `KMS is failing; ${action} was not attempted (retry in a few seconds)`, {
+          requestId: ctx.requestId,
+        });
       }
       throw error;
     }

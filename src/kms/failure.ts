@@ -11,9 +11,18 @@ import { isRecord, parseJson } from './responses.ts';
 
 /** KMS `error_code`s that mean the caller's credentials are missing, bad or expired. */
 const UNAUTHENTICATED_CODES = new Set([
-  'APIGW.0301', 'APIGW.0303', 'APIGW.0305', 'APIGW.0307',
-  'APIG.0301', 'APIG.0303', 'APIG.0305', 'APIG.0307',
-  'KMS.0301', 'KMS.0302', 'KMS.0303', 'KMS.0304',
+  'APIGW.0301',
+  'APIGW.0303',
+  'APIGW.0305',
+  'APIGW.0307',
+  'APIG.0301',
+  'APIG.0303',
+  'APIG.0305',
+  'APIG.0307',
+  'KMS.0301',
+  'KMS.0302',
+  'KMS.0303',
+  'KMS.0304',
 ]);
 
 /** KMS answers 400 for a missing grant (KMS.2501) and a grant of another key (KMS.2502). */
@@ -101,7 +110,11 @@ export function failure(outcome: AttemptOutcome, action: string, requestId: stri
       const kmsCode = parseKmsErrorCode(outcome.body);
       const code = errorCodeFor(outcome.status, kmsCode);
       const message = messageFor(code, action, kmsCode);
-      return gatewayError(code, outcome.status === 504 ? unknown(message) : message, kmsCode === undefined ? { requestId } : { kmsErrorCode: kmsCode, requestId });
+      return gatewayError(
+        code,
+        outcome.status === 504 ? unknown(message) : message,
+        kmsCode === undefined ? { requestId } : { kmsErrorCode: kmsCode, requestId },
+      );
     }
     case 'timeout':
       return gatewayError('UPSTREAM_TIMEOUT', unknown(messageFor('UPSTREAM_TIMEOUT', action, undefined)), { requestId });

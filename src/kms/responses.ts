@@ -34,7 +34,9 @@ function readPage<T>(text: string, hasItems: (value: Record<string, unknown>) =>
 /** A create-grant answer: `{ grant_id }` with KMS's 64 hexadecimal characters. */
 export function readCreateGrant(text: string): KmsCreateGrantResponse | undefined {
   const value = parseJson(text);
-  return isRecord(value) && typeof value.grant_id === 'string' && /^[A-Fa-f0-9]{64}$/.test(value.grant_id) ? { grant_id: value.grant_id } : undefined;
+  return isRecord(value) && typeof value.grant_id === 'string' && /^[A-Fa-f0-9]{64}$/.test(value.grant_id)
+    ? { grant_id: value.grant_id }
+    : undefined;
 }
 
 /** A describe-key answer: `{ key_info: { key_id, ... } }`. */

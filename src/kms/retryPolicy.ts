@@ -29,7 +29,9 @@ const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
 export function retryDelay(outcome: AttemptOutcome, done: number, policy: RetryPolicy, now = Date.now()): number | undefined {
   if (done > policy.retries) return undefined;
   const retryable =
-    outcome.kind === 'answered' ? RETRYABLE_STATUSES.has(outcome.status) : outcome.kind === 'connection' || (outcome.kind === 'timeout' && !outcome.started);
+    outcome.kind === 'answered'
+      ? RETRYABLE_STATUSES.has(outcome.status)
+      : outcome.kind === 'connection' || (outcome.kind === 'timeout' && !outcome.started);
   if (!retryable) return undefined;
   if (outcome.kind === 'answered' && outcome.retryAfter !== undefined) {
     const wait = retryAfterMs(outcome.retryAfter, now);

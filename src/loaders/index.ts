@@ -72,21 +72,22 @@ export function createLoaders(kms: KmsClient, call: KmsCallContext, options: Loa
   );
   const keys = new DataLoader<string, KmsKeyDetails, string>((keyIds) => {
     options.onBatch?.('keys', keyIds.length);
-    return Promise.all(keyIds.map((keyId) => limited(() => kms.describeKey(call, { key_id: keyId })).then((response) => response.key_info, toError)));
+    return Promise.all(
+      keyIds.map((keyId) => limited(() => kms.describeKey(call, { key_id: keyId })).then((response) => response.key_info, toError)),
+    );
   });
   const keyPages = new DataLoader<KeyPageKey, KmsListKeysResponse, string>(
     (pageKeys) =>
       Promise.all(
         pageKeys.map(({ keyState, marker, limit }) =>
           // Without key_spec "ALL", KMS lists AES_256 keys only (docs/kms.md §3).
-          limited(() => kms.listKeys(call, { ...paging(marker, limit), key_spec: 'ALL', ...(keyState !== undefined && { key_state: keyState }) })).then(
-            (page) => {
-              // list-keys answers each key's describe-key details: later `Grant.key` costs nothing.
-              for (const details of page.key_details) keys.prime(details.key_id, details);
-              return page;
-            },
-            toError,
-          ),
+          limited(() =>
+            kms.listKeys(call, { ...paging(marker, limit), key_spec: 'ALL', ...(keyState !== undefined && { key_state: keyState }) }),
+          ).then((page) => {
+            // list-keys answers each key's describe-key details: later `Grant.key` costs nothing.
+            for (const details of page.key_details) keys.prime(details.key_id, details);
+            return page;
+          }, toError),
         ),
       ),
     { cacheKeyFn: (key) => `${key.keyState ?? ''}\u0000${key.marker}\u0000${key.limit}` },

@@ -164,7 +164,10 @@ export async function assembleConnectionOf<P extends KmsPageMeta, T>(
       endMarker = next ? page.next_marker : marker;
       endSkip = next ? 0 : index;
       startAt ??= { connection, marker: endMarker, skip: endSkip };
-      edges.push({ cursor: selected.edges ? cursors.encode({ connection, marker: endMarker, skip: endSkip }) : '', node: items[index - 1] as T });
+      edges.push({
+        cursor: selected.edges ? cursors.encode({ connection, marker: endMarker, skip: endSkip }) : '',
+        node: items[index - 1] as T,
+      });
     }
     const taken = Math.max(end - skip, 0);
     if (skip + taken < items.length) {
@@ -193,8 +196,22 @@ export async function assembleConnectionOf<P extends KmsPageMeta, T>(
     pageInfo: {
       hasNextPage,
       hasPreviousPage: false,
-      startCursor: firstEdge === undefined || startAt === undefined ? null : selected.edges ? firstEdge.cursor : selected.start ? cursors.encode(startAt) : '',
-      endCursor: lastEdge === undefined ? null : selected.edges ? lastEdge.cursor : selected.end ? cursors.encode({ connection, marker: endMarker, skip: endSkip }) : '',
+      startCursor:
+        firstEdge === undefined || startAt === undefined
+          ? null
+          : selected.edges
+            ? firstEdge.cursor
+            : selected.start
+              ? cursors.encode(startAt)
+              : '',
+      endCursor:
+        lastEdge === undefined
+          ? null
+          : selected.edges
+            ? lastEdge.cursor
+            : selected.end
+              ? cursors.encode({ connection, marker: endMarker, skip: endSkip })
+              : '',
     },
     totalCount,
   };

@@ -43,13 +43,20 @@ export function createCursorCodec(secret: string | Buffer): CursorCodec {
   const mac = (payload: string): Buffer => createHmac('sha256', secret).update(payload).digest().subarray(0, MAC_BYTES);
   return {
     encode(position) {
-      const payload = Buffer.from(JSON.stringify([VERSION, connectionName(position.connection), position.marker, position.skip])).toString('base64url');
+      const payload = Buffer.from(JSON.stringify([VERSION, connectionName(position.connection), position.marker, position.skip])).toString(
+        'base64url',
+      );
       return `${payload}.${mac(payload).toString('base64url')}`;
     },
     decode(cursor, connection) {
       const [payload = '', signature = '', ...rest] = cursor.length <= MAX_CURSOR_LENGTH ? cursor.split('.') : [];
       const given = Buffer.from(signature, 'base64url');
-      if (rest.length > 0 || given.length !== MAC_BYTES || given.toString('base64url') !== signature || !timingSafeEqual(given, mac(payload))) {
+      if (
+        rest.length > 0 ||
+        given.length !== MAC_BYTES ||
+        given.toString('base64url') !== signature ||
+        !timingSafeEqual(given, mac(payload))
+      ) {
         throw badInput('`after` must be a cursor returned by this connection (an opaque string issued by this gateway)');
       }
       return decodePayload(payload, connection);

@@ -41,7 +41,8 @@ export function useKmsReadiness(probe: () => Promise<boolean>): Plugin {
     // Not async: a hook that returns a promise makes yoga wait a tick, on every request.
     onRequest({ request, endResponse, fetchAPI }) {
       if (pathOf(request.url) !== '/ready') return undefined;
-      if (last === undefined || performance.now() - last.at > READY_CACHE_MS) last = { ready: probe().catch(() => false), at: performance.now() };
+      if (last === undefined || performance.now() - last.at > READY_CACHE_MS)
+        last = { ready: probe().catch(() => false), at: performance.now() };
       return last.ready.then((ready) => endResponse(new fetchAPI.Response(null, { status: ready ? 200 : 503 })));
     },
   };
@@ -52,7 +53,9 @@ export function useMetricsEndpoint(registry: Registry): Plugin {
   return {
     onRequest({ request, endResponse, fetchAPI }) {
       if (pathOf(request.url) !== '/metrics') return undefined;
-      return registry.metrics().then((text) => endResponse(new fetchAPI.Response(text, { status: 200, headers: { 'content-type': registry.contentType } })));
+      return registry
+        .metrics()
+        .then((text) => endResponse(new fetchAPI.Response(text, { status: 200, headers: { 'content-type': registry.contentType } })));
     },
   };
 }

@@ -39,7 +39,12 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const metrics = createMetrics();
   const kms = kmsClientFor(config, metrics, options.kmsRetry);
   const yoga = createGatewayYoga({ config, kms, logger, metrics, graphiql: graphiqlOptions(options.preset) });
-  const web = createWebHandler({ preset: options.preset, graphiql: config.graphiql, demoPage: config.demoPage, sourceMaps: config.sourceMaps });
+  const web = createWebHandler({
+    preset: options.preset,
+    graphiql: config.graphiql,
+    demoPage: config.demoPage,
+    sourceMaps: config.sourceMaps,
+  });
   const server = await listen(
     config,
     (req, res) => {

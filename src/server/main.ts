@@ -10,7 +10,9 @@ import { configOrExit, exitWithoutKms, stopOnSignals } from './lifecycle.ts';
 
 const config = configOrExit();
 if (config.kmsEndpoint === undefined) {
-  exitWithoutKms('The embedded KMS emulator is a development tool: `npm start` runs it when KMS_ENDPOINT is unset, outside production, with the development dependencies installed');
+  exitWithoutKms(
+    'The embedded KMS emulator is a development tool: `npm start` runs it when KMS_ENDPOINT is unset, outside production, with the development dependencies installed',
+  );
 }
 const logger = createLogger(config.logLevel);
 if (config.cursorSecret === undefined) {

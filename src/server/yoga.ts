@@ -73,7 +73,11 @@ export function createGatewayYoga({ config, kms, logger, metrics, graphiql }: Ga
   // Before yoga's own parameter checks (which want a query text): a hash becomes its document.
   plugins.push(
     usePersistedOperations(
-      persistedOperationsFor(config.persistedOperationsFile, join(PROJECT_ROOT, 'client', 'generated', 'persisted-documents.json'), config.persistedOperationsOnly ?? false),
+      persistedOperationsFor(
+        config.persistedOperationsFile,
+        join(PROJECT_ROOT, 'client', 'generated', 'persisted-documents.json'),
+        config.persistedOperationsOnly ?? false,
+      ),
     ),
   );
   // Last of the request checks, where yoga puts its own limit (a form post is 415, not 413).

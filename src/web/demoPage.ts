@@ -48,7 +48,9 @@ const POLICY = csp({
 /** The user switch, and the users' tokens and ids for the script; empty without demo users. */
 function userSwitch(users: readonly DemoUser[]): string {
   if (users.length === 0) return '';
-  const options = users.map((u, i) => `<option value="${escapeHtml(u.name)}"${i === 0 ? ' selected' : ''}>${escapeHtml(u.name)}</option>`).join('');
+  const options = users
+    .map((u, i) => `<option value="${escapeHtml(u.name)}"${i === 0 ? ' selected' : ''}>${escapeHtml(u.name)}</option>`)
+    .join('');
   return `
   <label for="demo-user">Demo user</label>
   <select id="demo-user" aria-describedby="user-hint">${options}</select>

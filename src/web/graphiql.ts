@@ -165,7 +165,10 @@ export function renderGraphiQL(options: GatewayGraphiQLOptions): string {
     policy,
     title: boot.title,
     icon: options.favicon ?? 'data:,',
-    extra: [`<link rel="stylesheet" href="${vendorUrl('graphiql', 'graphiql.min.css')}">`, `<link rel="stylesheet" href="${ownUrl('web.css')}">`],
+    extra: [
+      `<link rel="stylesheet" href="${vendorUrl('graphiql', 'graphiql.min.css')}">`,
+      `<link rel="stylesheet" href="${ownUrl('web.css')}">`,
+    ],
   });
   return `${head}<body class="graphiql-page">
 <div id="graphiql" role="main"><p class="graphiql-loading">Loading ${escapeHtml(boot.title)}…</p></div>

@@ -20,7 +20,10 @@ describeInChromium('demo page at / (client/demo/, headless Chromium)', () => {
     it('prefills the demo token and the 100-grant demo key, and says it is ready', async () => {
       const { page } = session.tab;
       await expect.poll(() => status().innerText()).toContain('Ready');
-      expect({ token: await page.getByLabel('KMS token').inputValue(), keyId: await page.getByLabel('Key id').inputValue() }).toEqual({ token: session.stack.token, keyId: FULL_KEY });
+      expect({ token: await page.getByLabel('KMS token').inputValue(), keyId: await page.getByLabel('Key id').inputValue() }).toEqual({
+        token: session.stack.token,
+        keyId: FULL_KEY,
+      });
     });
   });
 
@@ -53,27 +56,40 @@ describeInChromium('demo page at / (client/demo/, headless Chromium)', () => {
     it('asks first, and revokes nothing on "Cancel"', async () => {
       const { page } = session.tab;
       const [, target] = await rowIds(grantsBody(), 'data-grant-id');
-      await grantsBody().locator(`tr[data-grant-id="${target}"]`).getByRole('button', { name: /^Revoke grant/ }).click();
+      await grantsBody()
+        .locator(`tr[data-grant-id="${target}"]`)
+        .getByRole('button', { name: /^Revoke grant/ })
+        .click();
       const dialog = page.getByRole('dialog', { name: 'Revoke this grant?' });
       await dialog.waitFor();
       expect(await dialog.innerText()).toContain(target);
       await dialog.getByRole('button', { name: 'Cancel' }).click();
       await expect.poll(() => status().innerText()).toBe('Nothing revoked.');
-      expect({ row: await grantsBody().locator(`tr[data-grant-id="${target}"]`).count(), kms: (await kmsIds(session.stack, FULL_KEY)).length }).toEqual({ row: 1, kms: 100 });
+      expect({
+        row: await grantsBody().locator(`tr[data-grant-id="${target}"]`).count(),
+        kms: (await kmsIds(session.stack, FULL_KEY)).length,
+      }).toEqual({ row: 1, kms: 100 });
     });
 
     it('revokes after "Revoke": the row disappears, and KMS no longer lists the grant', async () => {
       const { page } = session.tab;
       const [, , target] = await rowIds(grantsBody(), 'data-grant-id');
       if (target === undefined) throw new Error('no third row');
-      await grantsBody().locator(`tr[data-grant-id="${target}"]`).getByRole('button', { name: /^Revoke grant/ }).click();
+      await grantsBody()
+        .locator(`tr[data-grant-id="${target}"]`)
+        .getByRole('button', { name: /^Revoke grant/ })
+        .click();
       const dialog = page.getByRole('dialog', { name: 'Revoke this grant?' });
       await dialog.waitFor();
       await screenshot(page, 'demo-revoke-dialog');
       await dialog.getByRole('button', { name: 'Revoke' }).click();
       await expect.poll(() => status().innerText()).toMatch(/^Revoked grant /);
       const kms = await kmsIds(session.stack, FULL_KEY);
-      expect({ rows: await rowIds(grantsBody(), 'data-grant-id'), caption: await page.locator('#grants-caption').innerText(), kmsStillLists: kms.includes(target) }).toEqual({
+      expect({
+        rows: await rowIds(grantsBody(), 'data-grant-id'),
+        caption: await page.locator('#grants-caption').innerText(),
+        kmsStillLists: kms.includes(target),
+      }).toEqual({
         rows: kms,
         caption: 'Showing 99 of 99 grants.',
         kmsStillLists: false,

@@ -70,7 +70,13 @@ describeInChromium('GraphiQL (web/graphiql.ts, headless Chromium)', () => {
         errors?: unknown;
       };
       const { totalCount, pageInfo, edges } = result.data.grants;
-      expect({ errors: result.errors, totalCount, hasNextPage: pageInfo.hasNextPage, edges: edges.length, keys: [...new Set(edges.map((e) => JSON.stringify(e.node.key)))] }).toEqual({
+      expect({
+        errors: result.errors,
+        totalCount,
+        hasNextPage: pageInfo.hasNextPage,
+        edges: edges.length,
+        keys: [...new Set(edges.map((e) => JSON.stringify(e.node.key)))],
+      }).toEqual({
         errors: undefined,
         totalCount: 100,
         hasNextPage: true,
@@ -103,11 +109,17 @@ describeInChromium('GraphiQL (web/graphiql.ts, headless Chromium)', () => {
       const explorer = page.locator('.graphiql-doc-explorer');
       const search = explorer.getByRole('combobox');
       await search.fill('KeyState');
-      await page.getByRole('option', { name: /KeyState/ }).first().click();
+      await page
+        .getByRole('option', { name: /KeyState/ })
+        .first()
+        .click();
       await expect.poll(() => explorer.innerText()).toContain(shown(KEY_STATE?.description));
       const text = await explorer.innerText();
       const values = isEnumType(KEY_STATE) ? KEY_STATE.getValues().map((v) => [v.name, shown(v.description)]) : [];
-      expect({ values: values.length, missing: values.filter(([name, description]) => !text.includes(name ?? '') || !text.includes(description ?? '')) }).toEqual({
+      expect({
+        values: values.length,
+        missing: values.filter(([name, description]) => !text.includes(name ?? '') || !text.includes(description ?? '')),
+      }).toEqual({
         values: 5,
         missing: [],
       });

@@ -81,7 +81,13 @@ describe('web (src/web/, over loopback HTTP)', () => {
           .filter((u) => u.startsWith('/static/'))
           .map(async (path) => {
             const res = await raw(stack.gw.url, path);
-            return { path, status: res.status, type: res.headers['content-type'], cache: res.headers['cache-control'], etag: typeof res.headers['etag'] };
+            return {
+              path,
+              status: res.status,
+              type: res.headers['content-type'],
+              cache: res.headers['cache-control'],
+              etag: typeof res.headers['etag'],
+            };
           }),
       );
       const immutable = 'public, max-age=31536000, immutable';
@@ -91,7 +97,13 @@ describe('web (src/web/, over loopback HTTP)', () => {
         { path: '/static/vendor/graphiql@3.8.3/graphiql.min.css', status: 200, type: css, cache: immutable, etag: 'string' },
         { path: '/static/web/web.css', status: 200, type: css, cache: 'no-cache', etag: 'string' },
         { path: '/static/vendor/react@18.3.1/umd/react.production.min.js', status: 200, type: js, cache: immutable, etag: 'string' },
-        { path: '/static/vendor/react-dom@18.3.1/umd/react-dom.production.min.js', status: 200, type: js, cache: immutable, etag: 'string' },
+        {
+          path: '/static/vendor/react-dom@18.3.1/umd/react-dom.production.min.js',
+          status: 200,
+          type: js,
+          cache: immutable,
+          etag: 'string',
+        },
         { path: '/static/vendor/graphiql@3.8.3/graphiql.min.js', status: 200, type: js, cache: immutable, etag: 'string' },
         { path: '/static/web/graphiql.js', status: 200, type: js, cache: 'no-cache', etag: 'string' },
       ]);

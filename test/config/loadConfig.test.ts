@@ -199,7 +199,10 @@ describe('loadConfig (environment variables)', () => {
  * Runs the built server (`npm start`'s `node dist/server/main.js`) with only PATH, HOME, a free
  * PORT (should it start after all) and `env`, until it exits.
  */
-async function runBuiltServer(env: Record<string, string>, deadlineMs = 15_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+async function runBuiltServer(
+  env: Record<string, string>,
+  deadlineMs = 15_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const port = String(await freePort());
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['dist/server/main.js'], {
@@ -230,7 +233,10 @@ describe('start-up with a bad variable (the built server)', () => {
     const { code, stdout, stderr } = await runBuiltServer({ NODE_ENV: 'prod' });
     expect({
       code,
-      line: stderr.split('\n').find((line) => line.startsWith('Configuration error:') && /\bNODE_ENV\b/.test(line)) !== undefined ? 'named' : stderr,
+      line:
+        stderr.split('\n').find((line) => line.startsWith('Configuration error:') && /\bNODE_ENV\b/.test(line)) !== undefined
+          ? 'named'
+          : stderr,
       served: stdout.includes('KMS grants gateway:'),
     }).toEqual({ code: 1, line: 'named', served: false });
   });

@@ -83,7 +83,9 @@ describe('emulator authentication', () => {
     });
 
     it('accepts changes signed by the key creator', async () => {
-      const res = await signedKms(live.emu, 'revoke-grant', { key_id: DEMO.keys.app, grant_id: DEMO.grants.appCarolRetires }, alice, { now: new Date(NOW) });
+      const res = await signedKms(live.emu, 'revoke-grant', { key_id: DEMO.keys.app, grant_id: DEMO.grants.appCarolRetires }, alice, {
+        now: new Date(NOW),
+      });
       expect(res).toMatchObject({ status: 200, body: {} });
     });
 
@@ -93,11 +95,21 @@ describe('emulator authentication', () => {
     });
 
     it('rejects a signature made with the wrong secret key with 401', async () => {
-      expect401(await signedKms(live.emu, 'list-grants', LIST_APP, { accessKey: alice.accessKey, secretKey: bob.secretKey }, { now: new Date(NOW) }));
+      expect401(
+        await signedKms(
+          live.emu,
+          'list-grants',
+          LIST_APP,
+          { accessKey: alice.accessKey, secretKey: bob.secretKey },
+          { now: new Date(NOW) },
+        ),
+      );
     });
 
     it('rejects an unknown access key with 401', async () => {
-      expect401(await signedKms(live.emu, 'list-grants', LIST_APP, { accessKey: 'UNKNOWNACCESSKEY0000', secretKey: 'x' }, { now: new Date(NOW) }));
+      expect401(
+        await signedKms(live.emu, 'list-grants', LIST_APP, { accessKey: 'UNKNOWNACCESSKEY0000', secretKey: 'x' }, { now: new Date(NOW) }),
+      );
     });
 
     it('rejects an X-Sdk-Date more than 15 minutes off either way with 401, and accepts 14 minutes', async () => {

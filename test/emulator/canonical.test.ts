@@ -40,12 +40,12 @@ describe('canonical request', () => {
     });
 
     it('appends a trailing slash to the path and normalises segment encoding', () => {
-      expect([canonicalUri(`/v1.0/${PROJECT}/kms/list-grants`), canonicalUri('/a/'), canonicalUri(''), canonicalUri('/a%7eb/c d/%zz')]).toEqual([
-        `/v1.0/${PROJECT}/kms/list-grants/`,
-        '/a/',
-        '/',
-        '/a~b/c%20d/%25zz/',
-      ]);
+      expect([
+        canonicalUri(`/v1.0/${PROJECT}/kms/list-grants`),
+        canonicalUri('/a/'),
+        canonicalUri(''),
+        canonicalUri('/a%7eb/c d/%zz'),
+      ]).toEqual([`/v1.0/${PROJECT}/kms/list-grants/`, '/a/', '/', '/a~b/c%20d/%25zz/']);
     });
 
     it('builds the V4 query: sorted keys, encoded values, sorted repeated array values', () => {
@@ -66,22 +66,27 @@ describe('canonical request', () => {
     });
 
     it('lower-cases, de-duplicates and sorts signed header names', () => {
-      expect(signedHeadersString(['X-Sdk-Date', 'host', 'Content-Type', 'X-Project-Id', 'host'])).toBe('content-type;host;x-project-id;x-sdk-date');
-    });
-
-    it('writes one trimmed name:value line per header, ending in a newline', () => {
-      expect(canonicalHeaders([['Content-Type', ' application/json '], ['host', '127.0.0.1:5400']])).toBe(
-        'content-type:application/json\nhost:127.0.0.1:5400\n',
+      expect(signedHeadersString(['X-Sdk-Date', 'host', 'Content-Type', 'X-Project-Id', 'host'])).toBe(
+        'content-type;host;x-project-id;x-sdk-date',
       );
     });
 
+    it('writes one trimmed name:value line per header, ending in a newline', () => {
+      expect(
+        canonicalHeaders([
+          ['Content-Type', ' application/json '],
+          ['host', '127.0.0.1:5400'],
+        ]),
+      ).toBe('content-type:application/json\nhost:127.0.0.1:5400\n');
+    });
+
     it('hashes exact body bytes, or takes x-sdk-content-sha256 as given', () => {
-      expect([payloadHash(''), payloadHash(Buffer.from(V2.body, 'utf8')), payloadHash(V2.body), payloadHash(V1.body, 'UNSIGNED-PAYLOAD')]).toEqual([
-        EMPTY_BODY_SHA256,
-        V2.bodyHash,
-        V2.bodyHash,
-        'UNSIGNED-PAYLOAD',
-      ]);
+      expect([
+        payloadHash(''),
+        payloadHash(Buffer.from(V2.body, 'utf8')),
+        payloadHash(V2.body),
+        payloadHash(V1.body, 'UNSIGNED-PAYLOAD'),
+      ]).toEqual([EMPTY_BODY_SHA256, V2.bodyHash, V2.bodyHash, 'UNSIGNED-PAYLOAD']);
     });
 
     it('reproduces the V1 canonical request text, its hash, the string to sign and the signature', () => {

@@ -14,7 +14,13 @@ describe('emulator grants: create and list', () => {
       const res = await kms(
         live.emu,
         'create-grant',
-        { key_id: DEMO.keys.backup, grantee_principal: carol.id, operations: ['encrypt-data', 'describe-key'], name: 'new:grant/1_x', retiring_principal: bob.id },
+        {
+          key_id: DEMO.keys.backup,
+          grantee_principal: carol.id,
+          operations: ['encrypt-data', 'describe-key'],
+          name: 'new:grant/1_x',
+          retiring_principal: bob.id,
+        },
         { token: live.tokens.alice },
       );
       expect(res.status).toBe(200);
@@ -55,20 +61,33 @@ describe('emulator grants: create and list', () => {
     });
 
     it('lets a grantee holding create-grant create grants, as their issuing principal', async () => {
-      const res = await kms(live.emu, 'create-grant', { key_id: DEMO.keys.app, grantee_principal: carol.id, operations: ['encrypt-data'] }, { token: live.tokens.bob });
+      const res = await kms(
+        live.emu,
+        'create-grant',
+        { key_id: DEMO.keys.app, grantee_principal: carol.id, operations: ['encrypt-data'] },
+        { token: live.tokens.bob },
+      );
       expect(res.status).toBe(200);
       expect((await live.grantsOf(DEMO.keys.app)).at(-1)).toMatchObject({ issuing_principal: bob.id, grantee_principal: carol.id });
     });
 
     it('refuses users who neither created the key nor hold create-grant on it with 403 KMS.0306', async () => {
       const body = { key_id: DEMO.keys.backup, grantee_principal: carol.id, operations: ['encrypt-data'] };
-      expect(await kms(live.emu, 'create-grant', body, { token: live.tokens.bob })).toMatchObject({ status: 403, body: kmsError('KMS.0306') });
+      expect(await kms(live.emu, 'create-grant', body, { token: live.tokens.bob })).toMatchObject({
+        status: 403,
+        body: kmsError('KMS.0306'),
+      });
       const viaCarol = await live.asCarol('create-grant', { ...body, key_id: DEMO.keys.app });
       expect(viaCarol).toMatchObject({ status: 403, body: kmsError('KMS.0306') });
     });
 
     it('refuses a key at its quota with 400 KMS.2404', async () => {
-      const res = await kms(live.emu, 'create-grant', { key_id: DEMO.keys.full, grantee_principal: bob.id, operations: ['describe-key'] }, { token: live.tokens.alice });
+      const res = await kms(
+        live.emu,
+        'create-grant',
+        { key_id: DEMO.keys.full, grantee_principal: bob.id, operations: ['describe-key'] },
+        { token: live.tokens.alice },
+      );
       expect(res).toMatchObject({ status: 400, body: kmsError('KMS.2404') });
       expect(await live.grantsOf(DEMO.keys.full)).toHaveLength(100);
     });
@@ -80,7 +99,12 @@ describe('emulator grants: create and list', () => {
       ['pending import', DEMO.keys.pendingImport, 400, 'KMS.0308'],
       ['unknown', '00000000-0000-0000-0000-000000000000', 404, 'KMS.0207'],
     ])('refuses a %s key with %i %s', async (_label, keyId, status, code) => {
-      const res = await kms(live.emu, 'create-grant', { key_id: keyId, grantee_principal: bob.id, operations: ['describe-key'] }, { token: live.tokens.alice });
+      const res = await kms(
+        live.emu,
+        'create-grant',
+        { key_id: keyId, grantee_principal: bob.id, operations: ['describe-key'] },
+        { token: live.tokens.alice },
+      );
       expect(res).toMatchObject({ status, body: kmsError(code) });
     });
   });
@@ -107,5 +131,4 @@ describe('emulator grants: create and list', () => {
       expect(res).toMatchObject({ status: 404, body: kmsError('KMS.0207') });
     });
   });
-
 });

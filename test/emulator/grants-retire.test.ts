@@ -11,7 +11,12 @@ const live = useEmulator({ now: () => NOW }, 'each');
 describe('emulator grants: revoke, retire, retirable', () => {
   describe('revoke-grant', () => {
     it('lets the key creator revoke: 200 {}, and the grant is gone', async () => {
-      const res = await kms(live.emu, 'revoke-grant', { key_id: DEMO.keys.app, grant_id: DEMO.grants.appBobCreateGrant }, { token: live.tokens.alice });
+      const res = await kms(
+        live.emu,
+        'revoke-grant',
+        { key_id: DEMO.keys.app, grant_id: DEMO.grants.appBobCreateGrant },
+        { token: live.tokens.alice },
+      );
       expect(res).toMatchObject({ status: 200, body: {} });
       const left = await live.grantsOf(DEMO.keys.app);
       expect(left).toHaveLength(11);
@@ -19,30 +24,51 @@ describe('emulator grants: revoke, retire, retirable', () => {
     });
 
     it('accepts the grant id in upper case', async () => {
-      const res = await kms(live.emu, 'revoke-grant', { key_id: DEMO.keys.app, grant_id: DEMO.grants.appAcmeDescribe.toUpperCase() }, { token: live.tokens.alice });
+      const res = await kms(
+        live.emu,
+        'revoke-grant',
+        { key_id: DEMO.keys.app, grant_id: DEMO.grants.appAcmeDescribe.toUpperCase() },
+        { token: live.tokens.alice },
+      );
       expect(res).toMatchObject({ status: 200, body: {} });
     });
 
     it('answers 400 KMS.2501 for a grant that no longer exists', async () => {
       const ref = { key_id: DEMO.keys.app, grant_id: DEMO.grants.appBobCreateGrant };
       await kms(live.emu, 'revoke-grant', ref, { token: live.tokens.alice });
-      expect(await kms(live.emu, 'revoke-grant', ref, { token: live.tokens.alice })).toMatchObject({ status: 400, body: kmsError('KMS.2501') });
+      expect(await kms(live.emu, 'revoke-grant', ref, { token: live.tokens.alice })).toMatchObject({
+        status: 400,
+        body: kmsError('KMS.2501'),
+      });
     });
 
     it('answers 400 KMS.2502 for a grant of another key', async () => {
-      const res = await kms(live.emu, 'revoke-grant', { key_id: DEMO.keys.backup, grant_id: DEMO.grants.appBobCreateGrant }, { token: live.tokens.alice });
+      const res = await kms(
+        live.emu,
+        'revoke-grant',
+        { key_id: DEMO.keys.backup, grant_id: DEMO.grants.appBobCreateGrant },
+        { token: live.tokens.alice },
+      );
       expect(res).toMatchObject({ status: 400, body: kmsError('KMS.2502') });
     });
 
     it('refuses everyone but the key creator with 403 KMS.0306, grantees with retire-grant included', async () => {
       const ref = { key_id: DEMO.keys.app, grant_id: DEMO.grants.appBobRetireGrant };
-      expect(await kms(live.emu, 'revoke-grant', ref, { token: live.tokens.bob })).toMatchObject({ status: 403, body: kmsError('KMS.0306') });
+      expect(await kms(live.emu, 'revoke-grant', ref, { token: live.tokens.bob })).toMatchObject({
+        status: 403,
+        body: kmsError('KMS.0306'),
+      });
       expect(await live.asCarol('revoke-grant', ref)).toMatchObject({ status: 403, body: kmsError('KMS.0306') });
       expect(await live.grantsOf(DEMO.keys.app)).toHaveLength(12);
     });
 
     it('answers 404 KMS.0207 for an unknown key', async () => {
-      const res = await kms(live.emu, 'revoke-grant', { key_id: '00000000-0000-0000-0000-000000000000', grant_id: DEMO.grants.appBobCreateGrant }, { token: live.tokens.alice });
+      const res = await kms(
+        live.emu,
+        'revoke-grant',
+        { key_id: '00000000-0000-0000-0000-000000000000', grant_id: DEMO.grants.appBobCreateGrant },
+        { token: live.tokens.alice },
+      );
       expect(res).toMatchObject({ status: 404, body: kmsError('KMS.0207') });
     });
   });
@@ -58,12 +84,22 @@ describe('emulator grants: revoke, retire, retirable', () => {
     });
 
     it('lets the issuing principal retire a grant that names someone else as retiring principal', async () => {
-      const res = await kms(live.emu, 'retire-grant', { key_id: DEMO.keys.backup, grant_id: demoGrantId('backup', 1) }, { token: live.tokens.alice });
+      const res = await kms(
+        live.emu,
+        'retire-grant',
+        { key_id: DEMO.keys.backup, grant_id: demoGrantId('backup', 1) },
+        { token: live.tokens.alice },
+      );
       expect(res).toMatchObject({ status: 200, body: {} });
     });
 
     it('lets a grantee whose grant holds retire-grant retire it', async () => {
-      const res = await kms(live.emu, 'retire-grant', { key_id: DEMO.keys.app, grant_id: DEMO.grants.appBobRetireGrant }, { token: live.tokens.bob });
+      const res = await kms(
+        live.emu,
+        'retire-grant',
+        { key_id: DEMO.keys.app, grant_id: DEMO.grants.appBobRetireGrant },
+        { token: live.tokens.bob },
+      );
       expect(res).toMatchObject({ status: 200, body: {} });
     });
 
@@ -75,14 +111,25 @@ describe('emulator grants: revoke, retire, retirable', () => {
 
     it('refuses a grantee without retire-grant, and strangers, with 403 KMS.0306', async () => {
       // full #1: grantee carol, describe-key only, no retiring principal.
-      expect(await live.asCarol('retire-grant', { key_id: DEMO.keys.full, grant_id: demoGrantId('full', 1) })).toMatchObject({ status: 403, body: kmsError('KMS.0306') });
-      expect(await live.asCarol('retire-grant', { key_id: DEMO.keys.backup, grant_id: demoGrantId('backup', 0) })).toMatchObject({ status: 403, body: kmsError('KMS.0306') });
+      expect(await live.asCarol('retire-grant', { key_id: DEMO.keys.full, grant_id: demoGrantId('full', 1) })).toMatchObject({
+        status: 403,
+        body: kmsError('KMS.0306'),
+      });
+      expect(await live.asCarol('retire-grant', { key_id: DEMO.keys.backup, grant_id: demoGrantId('backup', 0) })).toMatchObject({
+        status: 403,
+        body: kmsError('KMS.0306'),
+      });
     });
 
     it('answers 400 KMS.2501 / KMS.2502 for a missing grant / a grant of another key', async () => {
       const missing = await kms(live.emu, 'retire-grant', { key_id: DEMO.keys.app, grant_id: 'f'.repeat(64) }, { token: live.tokens.bob });
       expect(missing).toMatchObject({ status: 400, body: kmsError('KMS.2501') });
-      const other = await kms(live.emu, 'retire-grant', { key_id: DEMO.keys.app, grant_id: demoGrantId('backup', 0) }, { token: live.tokens.bob });
+      const other = await kms(
+        live.emu,
+        'retire-grant',
+        { key_id: DEMO.keys.app, grant_id: demoGrantId('backup', 0) },
+        { token: live.tokens.bob },
+      );
       expect(other).toMatchObject({ status: 400, body: kmsError('KMS.2502') });
     });
   });
@@ -90,9 +137,18 @@ describe('emulator grants: revoke, retire, retirable', () => {
   describe('list-retirable-grants', () => {
     it('returns exactly the grants whose retiring principal is the caller, over several keys', async () => {
       const res = await kms(live.emu, 'list-retirable-grants', {}, { token: live.tokens.bob });
-      const page = res.body as { grants: Array<{ key_id: string; retiring_principal?: string }>; total: number; truncated: string; next_marker: string };
+      const page = res.body as {
+        grants: Array<{ key_id: string; retiring_principal?: string }>;
+        total: number;
+        truncated: string;
+        next_marker: string;
+      };
       expect(res.status).toBe(200);
-      expect({ total: page.total, truncated: page.truncated, next_marker: page.next_marker }).toEqual({ total: 36, truncated: 'false', next_marker: '' });
+      expect({ total: page.total, truncated: page.truncated, next_marker: page.next_marker }).toEqual({
+        total: 36,
+        truncated: 'false',
+        next_marker: '',
+      });
       // Every listed grant, not just the count: an empty list must not pass.
       expect(page.grants.map((g) => g.retiring_principal)).toEqual(Array(36).fill(bob.id));
       expect(new Set(page.grants.map((g) => g.key_id)).size).toBe(DEMO.bobRetirable.keys);

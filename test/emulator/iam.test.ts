@@ -46,7 +46,10 @@ describe('emulator IAM', () => {
 
     it('takes the user by id, and the domain by id', async () => {
       const byId = await iamLogin(live.emu, {
-        auth: { identity: { methods: ['password'], password: { user: { id: bob.id, password: bob.password } } }, scope: { project: { id: DEMO.projectId } } },
+        auth: {
+          identity: { methods: ['password'], password: { user: { id: bob.id, password: bob.password } } },
+          scope: { project: { id: DEMO.projectId } },
+        },
       });
       expect(byId.status).toBe(201);
       const byDomainId = await iamLogin(live.emu, {
@@ -64,7 +67,10 @@ describe('emulator IAM', () => {
       ['a user of another domain', passwordBody('alice', 'alice-demo-password', 'acme', { id: DEMO.projectId })],
     ])('answers %s with 401 and one message', async (_label, body) => {
       const res = await iamLogin(live.emu, body);
-      expect(res).toMatchObject({ status: 401, body: { error: { code: 401, message: 'The username or password is wrong.', title: 'Unauthorized' } } });
+      expect(res).toMatchObject({
+        status: 401,
+        body: { error: { code: 401, message: 'The username or password is wrong.', title: 'Unauthorized' } },
+      });
       expect(res.headers['x-subject-token']).toBeUndefined();
     });
 
@@ -76,8 +82,14 @@ describe('emulator IAM', () => {
     it.each([
       ['not JSON', '{"auth":'],
       ['no password method', { auth: { identity: { methods: ['token'] }, scope: { project: { id: DEMO.projectId } } } }],
-      ['no scope', { auth: { identity: { methods: ['password'], password: { user: { name: 'alice', password: 'x', domain: { name: 'demo' } } } } } }],
-      ['a user name without a domain', { auth: { identity: { methods: ['password'], password: { user: { name: 'alice', password: 'x' } } } } }],
+      [
+        'no scope',
+        { auth: { identity: { methods: ['password'], password: { user: { name: 'alice', password: 'x', domain: { name: 'demo' } } } } } },
+      ],
+      [
+        'a user name without a domain',
+        { auth: { identity: { methods: ['password'], password: { user: { name: 'alice', password: 'x' } } } } },
+      ],
     ])('answers a body with %s with 400', async (_label, body) => {
       const res = await iamLogin(live.emu, body);
       expect(res).toMatchObject({ status: 400, body: { error: { code: 400, title: 'Bad Request' } } });

@@ -31,7 +31,14 @@ describe('emulator main', () => {
     });
 
     it('reads every variable', () => {
-      expect(readEmulatorEnv({ KMS_EMULATOR_PORT: '0', KMS_EMULATOR_HOST: '0.0.0.0', KMS_EMULATOR_SEED: 'empty', KMS_EMULATOR_STATE: '/tmp/s.json' })).toEqual({
+      expect(
+        readEmulatorEnv({
+          KMS_EMULATOR_PORT: '0',
+          KMS_EMULATOR_HOST: '0.0.0.0',
+          KMS_EMULATOR_SEED: 'empty',
+          KMS_EMULATOR_STATE: '/tmp/s.json',
+        }),
+      ).toEqual({
         port: 0,
         host: '0.0.0.0',
         seed: 'empty',
@@ -77,7 +84,11 @@ describe('emulator main', () => {
       expect(out).toContain('password: alice-demo-password');
       expect(out).toContain('AK/SK:    BOBDEMOACCESSKEY00001 / bob-demo-secret-key');
       const token = /user alice[\s\S]*?X-Auth-Token: (\S+)/.exec(out)?.[1] ?? '';
-      const res = await fetch(`${url}/v1.0/${DEMO.projectId}/kms/list-grants`, { method: 'POST', headers: { 'x-auth-token': token }, body: JSON.stringify({ key_id: DEMO.keys.full, limit: '1' }) });
+      const res = await fetch(`${url}/v1.0/${DEMO.projectId}/kms/list-grants`, {
+        method: 'POST',
+        headers: { 'x-auth-token': token },
+        body: JSON.stringify({ key_id: DEMO.keys.full, limit: '1' }),
+      });
       expect(res.status).toBe(200);
       run.child.kill('SIGTERM');
       expect(await run.exited).toBe(0);

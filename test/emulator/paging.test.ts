@@ -110,12 +110,24 @@ describe('emulator paging', () => {
     it('answers 400 KMS.1601 for a bad limit and 400 KMS.1602 for a bad marker', async () => {
       const token = live.tokens.alice;
       for (const limit of ['0', '1001', 'ten', -3]) {
-        expect(await kms(live.emu, 'list-grants', { key_id: DEMO.keys.full, limit }, { token })).toMatchObject({ status: 400, body: kmsError('KMS.1601') });
-        expect(await kms(live.emu, 'list-retirable-grants', { limit }, { token })).toMatchObject({ status: 400, body: kmsError('KMS.1601') });
+        expect(await kms(live.emu, 'list-grants', { key_id: DEMO.keys.full, limit }, { token })).toMatchObject({
+          status: 400,
+          body: kmsError('KMS.1601'),
+        });
+        expect(await kms(live.emu, 'list-retirable-grants', { limit }, { token })).toMatchObject({
+          status: 400,
+          body: kmsError('KMS.1601'),
+        });
       }
       for (const marker of ['-1', 'abc', 'eyJvZmZzZXQiOjV9']) {
-        expect(await kms(live.emu, 'list-grants', { key_id: DEMO.keys.full, marker }, { token })).toMatchObject({ status: 400, body: kmsError('KMS.1602') });
-        expect(await kms(live.emu, 'list-retirable-grants', { marker }, { token })).toMatchObject({ status: 400, body: kmsError('KMS.1602') });
+        expect(await kms(live.emu, 'list-grants', { key_id: DEMO.keys.full, marker }, { token })).toMatchObject({
+          status: 400,
+          body: kmsError('KMS.1602'),
+        });
+        expect(await kms(live.emu, 'list-retirable-grants', { marker }, { token })).toMatchObject({
+          status: 400,
+          body: kmsError('KMS.1602'),
+        });
       }
     });
   });

@@ -91,7 +91,10 @@ describe('emulator persistence', () => {
   });
 
   describe('concurrent revokes', () => {
-    it.each([['in memory', false], ['with a state file', true]])('lets exactly one of 20 revokes of one grant succeed (%s)', async (_label, persist) => {
+    it.each([
+      ['in memory', false],
+      ['with a state file', true],
+    ])('lets exactly one of 20 revokes of one grant succeed (%s)', async (_label, persist) => {
       const emu = await start(persist ? join(dir, 'state.json') : undefined);
       const token = emu.issueToken('alice');
       const answers = await Promise.all(Array.from({ length: 20 }, () => kms(emu, 'revoke-grant', REVOKED, { token })));

@@ -25,16 +25,34 @@ const SEED: State = {
   domains: [{ id: 'd0000000000000000000000000000001', name: 'vectors' }],
   projects: [{ id: PROJECT, name: 'cn-north-4', domainId: 'd0000000000000000000000000000001' }],
   users: [
-    { id: USER_ID, name: 'sdk', domainId: 'd0000000000000000000000000000001', password: 'p', accessKey: 'HPUAEXAMPLEAK0000001', secretKey: 'ExampleSecretKey0000000000000000000000001' },
+    {
+      id: USER_ID,
+      name: 'sdk',
+      domainId: 'd0000000000000000000000000000001',
+      password: 'p',
+      accessKey: 'HPUAEXAMPLEAK0000001',
+      secretKey: 'ExampleSecretKey0000000000000000000000001',
+    },
   ],
   keys: [
     {
       creatorId: USER_ID,
       projectId: PROJECT,
       details: {
-        key_id: KEY_ID, domain_id: 'd0000000000000000000000000000001', key_alias: 'vector-key', realm: 'cn-north-4', key_spec: 'AES_256',
-        key_usage: 'ENCRYPT_DECRYPT', key_description: '', creation_date: String(DEMO_EPOCH_MS), scheduled_deletion_date: '', key_state: '2',
-        default_key_flag: '0', key_type: '1', expiration_time: '', origin: 'kms',
+        key_id: KEY_ID,
+        domain_id: 'd0000000000000000000000000000001',
+        key_alias: 'vector-key',
+        realm: 'cn-north-4',
+        key_spec: 'AES_256',
+        key_usage: 'ENCRYPT_DECRYPT',
+        key_description: '',
+        creation_date: String(DEMO_EPOCH_MS),
+        scheduled_deletion_date: '',
+        key_state: '2',
+        default_key_flag: '0',
+        key_type: '1',
+        expiration_time: '',
+        origin: 'kms',
       },
     },
   ],
@@ -55,7 +73,10 @@ const V2 = {
 };
 
 /** Sends exactly the SDK's headers (Host included, as signed) and body; answers status and parsed body. */
-function send(emu: RunningEmulator, vector: { path: string; body: string; authorization: string }): Promise<{ status: number; body: unknown }> {
+function send(
+  emu: RunningEmulator,
+  vector: { path: string; body: string; authorization: string },
+): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       {

@@ -10,7 +10,13 @@ import { kms } from './support.ts';
 
 /** The README's demo accounts. */
 const CONTRACT_USERS = [
-  { name: 'alice', password: 'alice-demo-password', accessKey: 'ALICEDEMOACCESSKEY0001', secretKey: 'alice-demo-secret-key', domain: 'demo' },
+  {
+    name: 'alice',
+    password: 'alice-demo-password',
+    accessKey: 'ALICEDEMOACCESSKEY0001',
+    secretKey: 'alice-demo-secret-key',
+    domain: 'demo',
+  },
   { name: 'bob', password: 'bob-demo-password', accessKey: 'BOBDEMOACCESSKEY00001', secretKey: 'bob-demo-secret-key', domain: 'demo' },
 ];
 const SECRET = 'test-token-secret-0123456789';
@@ -76,8 +82,16 @@ describe('emulator seed', () => {
       ['a missing array', { ...good, users: undefined }, 'users must be an array'],
       ['a bad grant id', { ...good, grants: [{ ...good.grants[0], grant_id: 'x' }] }, 'grants[0].grant_id must match'],
       ['a grant on an unknown key', { ...good, keys: [], grants: [good.grants[0]] }, 'grants[0].key_id names an unknown key'],
-      ['a duplicate access key', { ...good, keys: [], grants: [], users: [good.users[0], { ...good.users[1], accessKey: good.users[0]?.accessKey }] }, 'duplicate access key'],
-      ['an unknown operation', { ...good, grants: [{ ...good.grants[0], operations: ['fly'] }] }, 'grants[0].operations[0] is not a grant operation'],
+      [
+        'a duplicate access key',
+        { ...good, keys: [], grants: [], users: [good.users[0], { ...good.users[1], accessKey: good.users[0]?.accessKey }] },
+        'duplicate access key',
+      ],
+      [
+        'an unknown operation',
+        { ...good, grants: [{ ...good.grants[0], operations: ['fly'] }] },
+        'grants[0].operations[0] is not a grant operation',
+      ],
     ])('rejects %s, naming it', (_label, json, message) => {
       expect(() => parseState(json, SECRET)).toThrow(message);
     });

@@ -13,14 +13,24 @@ describe('emulator server', () => {
     it('keeps KmsErrors, maps fastify’s body limit to KMS.0203 and its other 4xx to KMS.0214', () => {
       const own = errors.keyNotFound();
       expect(asKmsError(own)).toBe(own);
-      expect(asKmsError(Object.assign(new Error('big'), { code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 }))).toMatchObject({ status: 400, code: 'KMS.0203' });
-      expect(asKmsError(Object.assign(new Error('x'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 }))).toMatchObject({ status: 415, code: 'KMS.0214' });
+      expect(asKmsError(Object.assign(new Error('big'), { code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 }))).toMatchObject({
+        status: 400,
+        code: 'KMS.0203',
+      });
+      expect(asKmsError(Object.assign(new Error('x'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 }))).toMatchObject({
+        status: 415,
+        code: 'KMS.0214',
+      });
     });
 
     it('hides anything else behind 500 KMS.0101 with no detail', () => {
       const mapped = asKmsError(new TypeError('secret internals'));
       expect(mapped).toBeInstanceOf(KmsError);
-      expect({ status: mapped.status, code: mapped.code, message: mapped.message }).toEqual({ status: 500, code: 'KMS.0101', message: 'KMS error.' });
+      expect({ status: mapped.status, code: mapped.code, message: mapped.message }).toEqual({
+        status: 500,
+        code: 'KMS.0101',
+        message: 'KMS error.',
+      });
     });
   });
 
@@ -33,7 +43,11 @@ describe('emulator server', () => {
     });
 
     it('puts a distinct 32-hex X-Request-Id on every answer, errors included', async () => {
-      const answers = [await kms(live.emu, 'list-grants', LIST_APP, { token: live.tokens.alice }), await kms(live.emu, 'list-grants', LIST_APP), await kms(live.emu, 'nope', {}, { token: live.tokens.alice })];
+      const answers = [
+        await kms(live.emu, 'list-grants', LIST_APP, { token: live.tokens.alice }),
+        await kms(live.emu, 'list-grants', LIST_APP),
+        await kms(live.emu, 'nope', {}, { token: live.tokens.alice }),
+      ];
       const ids = answers.map((a) => a.headers['x-request-id']);
       expect(ids.every((id) => /^[0-9a-f]{32}$/.test(id ?? ''))).toBe(true);
       expect(new Set(ids).size).toBe(3);
@@ -44,18 +58,27 @@ describe('emulator server', () => {
       const unknownAction = await kms(live.emu, 'delete-everything', {}, { token: live.tokens.alice });
       expect(unknownAction).toMatchObject({ status: 404, body: apigwError('APIGW.0101', unknownAction.headers['x-request-id'] ?? '') });
       const res = await fetch(`${live.emu.url}/v2/whatever`);
-      expect({ status: res.status, body: await res.json() }).toEqual({ status: 404, body: apigwError('APIGW.0101', res.headers.get('x-request-id') ?? '') });
+      expect({ status: res.status, body: await res.json() }).toEqual({
+        status: 404,
+        body: apigwError('APIGW.0101', res.headers.get('x-request-id') ?? ''),
+      });
     });
 
     it('answers another method on a KMS action with 405 KMS.0215', async () => {
       for (const method of ['GET', 'PUT', 'DELETE']) {
-        expect(await kms(live.emu, 'list-grants', LIST_APP, { token: live.tokens.alice, method })).toMatchObject({ status: 405, body: kmsError('KMS.0215') });
+        expect(await kms(live.emu, 'list-grants', LIST_APP, { token: live.tokens.alice, method })).toMatchObject({
+          status: 405,
+          body: kmsError('KMS.0215'),
+        });
       }
     });
 
     it('answers a body over the limit with 400 KMS.0203', async () => {
       const raw = Buffer.alloc(BODY_LIMIT_BYTES + 1, 0x20);
-      expect(await kms(live.emu, 'list-grants', undefined, { token: live.tokens.alice, raw })).toMatchObject({ status: 400, body: kmsError('KMS.0203') });
+      expect(await kms(live.emu, 'list-grants', undefined, { token: live.tokens.alice, raw })).toMatchObject({
+        status: 400,
+        body: kmsError('KMS.0203'),
+      });
     });
 
     it('answers an unparseable Content-Type with 415 in the KMS shape', async () => {
@@ -64,13 +87,19 @@ describe('emulator server', () => {
     });
 
     it('reads JSON whatever the Content-Type, and without one', async () => {
-      expect((await kms(live.emu, 'list-grants', LIST_APP, { token: live.tokens.alice, headers: { 'content-type': 'text/plain' } })).status).toBe(200);
+      expect(
+        (await kms(live.emu, 'list-grants', LIST_APP, { token: live.tokens.alice, headers: { 'content-type': 'text/plain' } })).status,
+      ).toBe(200);
       const status = await new Promise<number>((resolve, reject) => {
         const body = JSON.stringify(LIST_APP);
-        const req = httpRequest(kmsUrl(live.emu, 'list-grants'), { method: 'POST', headers: { 'x-auth-token': live.tokens.alice, 'content-length': Buffer.byteLength(body) } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
+        const req = httpRequest(
+          kmsUrl(live.emu, 'list-grants'),
+          { method: 'POST', headers: { 'x-auth-token': live.tokens.alice, 'content-length': Buffer.byteLength(body) } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
         req.on('error', reject);
         req.end(body);
       });

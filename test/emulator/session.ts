@@ -39,7 +39,11 @@ export function useEmulator(options: EmulatorOptions = {}, lifetime: 'all' | 'ea
   };
   const start = async () => {
     const emu = await startEmulator(options);
-    const tokens = { alice: emu.issueToken('alice'), bob: emu.issueToken('bob'), carol: emu.issueToken('carol', { projectId: DEMO.acmeProjectId }) };
+    const tokens = {
+      alice: emu.issueToken('alice'),
+      bob: emu.issueToken('bob'),
+      carol: emu.issueToken('carol', { projectId: DEMO.acmeProjectId }),
+    };
     running = { emu, tokens };
   };
   const stop = async () => {

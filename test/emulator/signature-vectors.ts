@@ -89,8 +89,19 @@ export const V1_CANONICAL_REQUEST = [
 /** Go SDK signer_test.go: only x-sdk-date signed, so these go through the steps and the verifier. */
 export const GO_DATE = '20060102T150405Z';
 export const GO_NOW = new Date('2006-01-02T15:04:05Z');
-export const GO_GET = { method: 'GET', query: 'limit=1', body: '', signature: '5a2ce64c865e0e6046321c6f3d5a77ba8413eeaf355c3166c03d58d02ac79624' };
-export const GO_POST = { method: 'POST', query: 'key=value', body: '{"Name":"test","Id":1}\n', signature: 'cecc2af119b18ab70b4d094c0750f3b42c02f254903179a0fc2cc72fc9db4f59' };
+export const GO_GET = {
+  method: 'GET',
+  query: 'limit=1',
+  body: '',
+  signature: '5a2ce64c865e0e6046321c6f3d5a77ba8413eeaf355c3166c03d58d02ac79624',
+};
+export const GO_POST = {
+  method: 'POST',
+  query: 'key=value',
+  body: '{"Name":"test","Id":1}\n',
+  signature: 'cecc2af119b18ab70b4d094c0750f3b42c02f254903179a0fc2cc72fc9db4f59',
+};
 
 /** An Authorization header value as the SDK writes it. */
-export const authorization = (ak: string, names: string, sig: string) => `SDK-HMAC-SHA256 Access=${ak}, SignedHeaders=${names}, Signature=${sig}`;
+export const authorization = (ak: string, names: string, sig: string) =>
+  `SDK-HMAC-SHA256 Access=${ak}, SignedHeaders=${names}, Signature=${sig}`;

@@ -13,7 +13,8 @@ interface GrantPage {
 const session = useEmulator();
 beforeEach(() => session.emu.reset());
 
-const listGrants = async (body: Record<string, unknown>, token = session.tokens.alice) => kms(session.emu, 'list-grants', { key_id: DEMO.keys.full, ...body }, { token });
+const listGrants = async (body: Record<string, unknown>, token = session.tokens.alice) =>
+  kms(session.emu, 'list-grants', { key_id: DEMO.keys.full, ...body }, { token });
 
 /** Every grant id of the 100-grant key, following next_marker with `limit`. */
 async function walk(limit: string): Promise<{ ids: string[]; markers: string[] }> {
@@ -38,7 +39,12 @@ describe('emulator as the one KMS stand-in', () => {
       session.emu.settings.pageCap = 3;
       const resumed = (await listGrants({ limit: '10', marker: first.next_marker })).body as GrantPage;
       const all = (await walk('1000')).ids;
-      expect({ first: first.grants.length, resumed: resumed.grants.map((g) => g.grant_id), truncated: resumed.truncated, all: all.length }).toEqual({
+      expect({
+        first: first.grants.length,
+        resumed: resumed.grants.map((g) => g.grant_id),
+        truncated: resumed.truncated,
+        all: all.length,
+      }).toEqual({
         first: 10,
         resumed: all.slice(10, 13),
         truncated: 'true',
@@ -54,7 +60,12 @@ describe('emulator as the one KMS stand-in', () => {
       const opaque = await walk('30');
       expect(opaque.ids).toEqual(offsets.ids);
       for (const marker of opaque.markers) expect(marker).toMatch(/^m:.*[+/=]/);
-      const elsewhere = await kms(session.emu, 'list-grants', { key_id: DEMO.keys.app, marker: opaque.markers[0] }, { token: session.tokens.alice });
+      const elsewhere = await kms(
+        session.emu,
+        'list-grants',
+        { key_id: DEMO.keys.app, marker: opaque.markers[0] },
+        { token: session.tokens.alice },
+      );
       const asBob = await listGrants({ marker: opaque.markers[0] }, session.tokens.bob);
       const forged = await listGrants({ marker: '30' });
       expect([elsewhere, asBob, forged].map((a) => [a.status, (a.body as { error?: { error_code?: string } }).error?.error_code])).toEqual([
@@ -67,7 +78,11 @@ describe('emulator as the one KMS stand-in', () => {
 
   describe('faults for one key', () => {
     it('applies a rule with keyId only to requests naming that key, and before the action-wide rule', async () => {
-      session.emu.faults.set({ action: 'list-grants', keyId: DEMO.keys.app, effect: { kind: 'error', status: 503, shape: 'kms', code: 'KMS.0104' } });
+      session.emu.faults.set({
+        action: 'list-grants',
+        keyId: DEMO.keys.app,
+        effect: { kind: 'error', status: 503, shape: 'kms', code: 'KMS.0104' },
+      });
       const other = await listGrants({ limit: '1' });
       const targeted = await kms(session.emu, 'list-grants', { key_id: DEMO.keys.app }, { token: session.tokens.alice });
       session.emu.faults.set({ action: 'list-grants', effect: { kind: 'error', status: 500, shape: 'kms', code: 'KMS.0101' } });
@@ -86,7 +101,13 @@ describe('emulator as the one KMS stand-in', () => {
       const logged = session.emu.requests.map((r) => [r.action, r.body?.['key_id'], r.headers['x-auth-token'] === session.tokens.alice]);
       await session.emu.reset();
       const after = (await listGrants({})).body as GrantPage;
-      expect({ logged, requests: session.emu.requests.length, total: after.total, served: after.grants.length, faults: session.emu.faults.list() }).toEqual({
+      expect({
+        logged,
+        requests: session.emu.requests.length,
+        total: after.total,
+        served: after.grants.length,
+        faults: session.emu.faults.list(),
+      }).toEqual({
         logged: [
           ['list-grants', DEMO.keys.full, true],
           ['revoke-grant', DEMO.keys.full, true],
@@ -107,7 +128,11 @@ describe('emulator as the one KMS stand-in', () => {
       await kms(session.emu, 'revoke-grant', { key_id: DEMO.keys.full, grant_id: before.ids[0] }, { token: session.tokens.alice });
       const afterChange = await walk('40');
       const asBob = await listGrants({}, session.tokens.bob);
-      expect({ again: again.ids, afterChange: afterChange.ids, bob: asBob.status }).toEqual({ again: before.ids, afterChange: before.ids.slice(1), bob: 200 });
+      expect({ again: again.ids, afterChange: afterChange.ids, bob: asBob.status }).toEqual({
+        again: before.ids,
+        afterChange: before.ids.slice(1),
+        bob: 200,
+      });
     });
   });
 });

@@ -67,7 +67,12 @@ export async function signedKms(
   const text = JSON.stringify(body);
   const given: Record<string, string> = { 'content-type': 'application/json' };
   if (opts.xProjectId !== null) given['X-Project-Id'] = opts.xProjectId ?? opts.projectId ?? emu.projectId;
-  const headers = signRequest({ method: 'POST', url, headers: given, body: text }, creds.accessKey, creds.secretKey, opts.now ?? new Date());
+  const headers = signRequest(
+    { method: 'POST', url, headers: given, body: text },
+    creds.accessKey,
+    creds.secretKey,
+    opts.now ?? new Date(),
+  );
   const sent = opts.tamper ? opts.tamper(text) : text;
   return read(await fetch(url, { method: 'POST', headers, body: sent }));
 }

@@ -64,7 +64,10 @@ describe('tokens', () => {
 
     it('a payload with one character changed, or claims swapped in under the old MAC', () => {
       const bob = encode({ ...ALICE, userId: 'b0b00000000000000000000000000002', userName: 'bob' });
-      expect([codec.decode(`${TOKEN_PREFIX}${flipAt(payload, 10)}.${mac}`), codec.decode(`${TOKEN_PREFIX}${bob}.${mac}`)]).toEqual([undefined, undefined]);
+      expect([codec.decode(`${TOKEN_PREFIX}${flipAt(payload, 10)}.${mac}`), codec.decode(`${TOKEN_PREFIX}${bob}.${mac}`)]).toEqual([
+        undefined,
+        undefined,
+      ]);
     });
 
     it('a MAC with one character changed, missing, or truncated', () => {
@@ -79,7 +82,11 @@ describe('tokens', () => {
 
     it('a token from another secret, and a token with another prefix', () => {
       const other = new TokenCodec('another-secret').issue(ALICE);
-      expect([codec.decode(other), codec.decode(`emu2.${payload}.${mac}`), codec.decode(`${payload}.${mac}`)]).toEqual([undefined, undefined, undefined]);
+      expect([codec.decode(other), codec.decode(`emu2.${payload}.${mac}`), codec.decode(`${payload}.${mac}`)]).toEqual([
+        undefined,
+        undefined,
+        undefined,
+      ]);
     });
 
     it('correctly MACed payloads that are not valid claims', () => {

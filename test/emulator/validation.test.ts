@@ -69,7 +69,12 @@ describe('emulator validation', () => {
     });
 
     it('accepts a 36-byte sequence and ignores unknown fields', async () => {
-      const res = await kms(live.emu, 'list-grants', { key_id: DEMO.keys.app, limit: '1', sequence: SEQUENCE, extra: { a: 1 } }, { token: live.tokens.alice });
+      const res = await kms(
+        live.emu,
+        'list-grants',
+        { key_id: DEMO.keys.app, limit: '1', sequence: SEQUENCE, extra: { a: 1 } },
+        { token: live.tokens.alice },
+      );
       expect(res.status).toBe(200);
     });
   });

@@ -30,7 +30,10 @@ function signed(v: Vector, now = JAN_1_2024): SignableRequest {
   return received(v.method, v.url, headers, v.body);
 }
 
-const secrets = (...vs: Vector[]) => (ak: string) => vs.find((v) => v.ak === ak)?.sk;
+const secrets =
+  (...vs: Vector[]) =>
+  (ak: string) =>
+    vs.find((v) => v.ak === ak)?.sk;
 const goSecrets = (ak: string) => (ak === 'AccessKey' ? 'SecretKey' : undefined);
 
 describe('verifySignature', () => {
@@ -51,7 +54,11 @@ describe('verifySignature', () => {
       const req = received(
         vector.method,
         `http://example.huaweicloud.com/path?${vector.query}`,
-        { host: 'example.huaweicloud.com', 'x-sdk-date': GO_DATE, authorization: authorization('AccessKey', 'x-sdk-date', vector.signature) },
+        {
+          host: 'example.huaweicloud.com',
+          'x-sdk-date': GO_DATE,
+          authorization: authorization('AccessKey', 'x-sdk-date', vector.signature),
+        },
         vector.body,
       );
       expect(verifySignature(req, goSecrets, GO_NOW)).toEqual({ ok: true, accessKey: 'AccessKey' });
@@ -59,18 +66,28 @@ describe('verifySignature', () => {
 
     it('a query as axios sends it (+ for space) and headers the HTTP layer added unsigned', () => {
       const req = signed(V4);
-      const relaxed = { ...req, query: 'marker=x%2Fy+z&limit=5&tag=b&tag=a', headers: { ...req.headers, 'user-agent': 'huaweicloud-usdk-nodejs/3.0', accept: '*/*' } };
+      const relaxed = {
+        ...req,
+        query: 'marker=x%2Fy+z&limit=5&tag=b&tag=a',
+        headers: { ...req.headers, 'user-agent': 'huaweicloud-usdk-nodejs/3.0', accept: '*/*' },
+      };
       expect(verifySignature(relaxed, secrets(V4), JAN_1_2024)).toEqual({ ok: true, accessKey: V4.ak });
     });
 
     it('an X-Sdk-Date exactly 15 minutes off, either way', () => {
-      expect([-15, 15].map((min) => verifySignature(signed(V1), secrets(V1), new Date(JAN_1_2024.getTime() + min * 60_000)).ok)).toEqual([true, true]);
+      expect([-15, 15].map((min) => verifySignature(signed(V1), secrets(V1), new Date(JAN_1_2024.getTime() + min * 60_000)).ok)).toEqual([
+        true,
+        true,
+      ]);
     });
 
     it('UNSIGNED-PAYLOAD, and a signed x-sdk-content-sha256 equal to the body hash', () => {
       const unsigned = signed({ ...V1, headers: { ...V1.headers, 'X-Sdk-Content-Sha256': 'UNSIGNED-PAYLOAD' } });
       const hashed = signed({ ...V1, headers: { ...V1.headers, 'X-Sdk-Content-Sha256': V1.bodyHash } });
-      expect([verifySignature({ ...unsigned, body: 'anything' }, secrets(V1), JAN_1_2024), verifySignature(hashed, secrets(V1), JAN_1_2024)]).toEqual([
+      expect([
+        verifySignature({ ...unsigned, body: 'anything' }, secrets(V1), JAN_1_2024),
+        verifySignature(hashed, secrets(V1), JAN_1_2024),
+      ]).toEqual([
         { ok: true, accessKey: V1.ak },
         { ok: true, accessKey: V1.ak },
       ]);
@@ -101,7 +118,10 @@ describe('verifySignature', () => {
     });
 
     it('a signature made with another secret key, and an unknown access key', () => {
-      expect([verify(good, () => 'not-the-secret'), verify(good, () => undefined)]).toEqual([mismatch, { ok: false, reason: 'access key is unknown' }]);
+      expect([verify(good, () => 'not-the-secret'), verify(good, () => undefined)]).toEqual([
+        mismatch,
+        { ok: false, reason: 'access key is unknown' },
+      ]);
     });
 
     it('SignedHeaders without x-sdk-date, even when the signature over the rest is right', () => {
@@ -163,7 +183,10 @@ describe('verifySignature', () => {
       ['another algorithm', auth.replace('SDK-HMAC-SHA256', 'AWS4-HMAC-SHA256')],
       ['lower-case algorithm', auth.replace('SDK-HMAC-SHA256', 'sdk-hmac-sha256')],
       ['no space after commas', auth.replace(/, /g, ',')],
-      ['fields reordered', authorization(V1.ak, V1.signedHeaders, V1.signature).replace(/Access=([^,]+), (SignedHeaders=[^,]+)/, '$2, Access=$1')],
+      [
+        'fields reordered',
+        authorization(V1.ak, V1.signedHeaders, V1.signature).replace(/Access=([^,]+), (SignedHeaders=[^,]+)/, '$2, Access=$1'),
+      ],
       ['a short signature', auth.slice(0, -1)],
       ['an upper-case signature', auth.replace(/Signature=(\w+)/, (_m, s: string) => `Signature=${s.toUpperCase()}`)],
       ['an empty header name', auth.replace('content-type;', ';')],

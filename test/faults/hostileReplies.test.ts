@@ -66,13 +66,28 @@ describe('kms/attempt: a KMS reply is read within bounds', () => {
         grant_id: 'f'.repeat(64),
         grantee_principal: 'a'.repeat(64),
         grantee_principal_type: 'domain',
-        operations: ['create-datakey', 'create-datakey-without-plaintext', 'encrypt-datakey', 'decrypt-datakey', 'describe-key', 'create-grant', 'retire-grant', 'encrypt-data', 'decrypt-data'],
+        operations: [
+          'create-datakey',
+          'create-datakey-without-plaintext',
+          'encrypt-datakey',
+          'decrypt-datakey',
+          'describe-key',
+          'create-grant',
+          'retire-grant',
+          'encrypt-data',
+          'decrypt-data',
+        ],
         issuing_principal: 'b'.repeat(64),
         retiring_principal: 'c'.repeat(64),
         creation_date: '1700000000000',
         name: 'n'.repeat(255),
       };
-      const page = JSON.stringify({ grants: Array.from({ length: 1000 }, () => grant), next_marker: '1000', truncated: 'true', total: 100_000 });
+      const page = JSON.stringify({
+        grants: Array.from({ length: 1000 }, () => grant),
+        next_marker: '1000',
+        truncated: 'true',
+        total: 100_000,
+      });
       expect(Buffer.byteLength(page) * 4).toBeLessThan(DEFAULT_CONFIG.kmsMaxResponseBytes);
     });
   });

@@ -65,7 +65,10 @@ describe('kms/attempt: memory under hostile KMS replies (the built gateway, its 
         clearInterval(sampler);
       }
       peak = Math.max(peak, rss(pid));
-      expect({ idleMiB: Math.round(idle / MiB), growthUnder64MiB: peak - idle < 64 * MiB }).toEqual({ idleMiB: Math.round(idle / MiB), growthUnder64MiB: true });
+      expect({ idleMiB: Math.round(idle / MiB), growthUnder64MiB: peak - idle < 64 * MiB }).toEqual({
+        idleMiB: Math.round(idle / MiB),
+        growthUnder64MiB: true,
+      });
       // And it serves the attacked call normally once KMS does.
       expect((await post(ATTACKED, alice?.token ?? '')).errors).toBeUndefined();
     });

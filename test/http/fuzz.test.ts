@@ -27,7 +27,12 @@ beforeAll(async () => {
   const { emulator, gw, alice, tokens } = stack;
   const idsOf = async (key: string): Promise<string[]> => (await listFromKms(emulator, key, tokens.alice)).map((g) => g.grant_id);
   [grantIdsA, grantIdsB] = await Promise.all([idsOf(KEY_A), idsOf(KEY_B)]);
-  const page = await gql<{ grants: { edges: { cursor: string }[] } }>(gw, `query($k: ID!) { grants(keyId: $k, first: 12) { edges { cursor } } }`, { k: KEY_A }, alice);
+  const page = await gql<{ grants: { edges: { cursor: string }[] } }>(
+    gw,
+    `query($k: ID!) { grants(keyId: $k, first: 12) { edges { cursor } } }`,
+    { k: KEY_A },
+    alice,
+  );
   realCursors = page.body.data?.grants.edges.map((e) => e.cursor) ?? [];
   secrets = [...Object.values(emulator.demo).map((u) => u.token), emulator.url, new URL(emulator.url).host, `/v1.0/${emulator.projectId}`];
   await emulator.reset();
@@ -121,13 +126,18 @@ function verdict(fuzz: FuzzCase, result: RawResult): string[] {
   if (fuzz.status !== undefined && result.status !== fuzz.status) problems.push(`status ${result.status}, expected ${fuzz.status}`);
   problems.push(...leaks(result.text));
   // The gateway may quote the caller's own bad value in a message body; it must never turn it into a header.
-  const headerText = fuzz.rawRequest !== undefined ? (result.text.split('\r\n\r\n')[0] ?? '') : [...result.headers].map(([n, v]) => `${n}: ${v}`).join('\n');
+  const headerText =
+    fuzz.rawRequest !== undefined ? (result.text.split('\r\n\r\n')[0] ?? '') : [...result.headers].map(([n, v]) => `${n}: ${v}`).join('\n');
   if (/x-injected|x-folded/i.test(headerText)) problems.push('injected header in the response headers');
   return problems;
 }
 
 /** Calls `worker` for each item with at most `concurrency` in flight. */
-async function forEachConcurrent<T>(items: readonly T[], concurrency: number, worker: (item: T, index: number) => Promise<void>): Promise<void> {
+async function forEachConcurrent<T>(
+  items: readonly T[],
+  concurrency: number,
+  worker: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < items.length) {
@@ -141,7 +151,9 @@ async function forEachConcurrent<T>(items: readonly T[], concurrency: number, wo
 
 describe('server/http and server/yoga (fuzz: malformed and hostile requests)', () => {
   describe('2,200 deterministic hostile requests with concurrency 8', () => {
-    it('answers each with an HTTP error or GraphQL errors, with no stack, token or KMS URL, stays up, and never calls KMS', { timeout: 60_000 }, async () => {
+    it('answers each with an HTTP error or GraphQL errors, with no stack, token or KMS URL, stays up, and never calls KMS', {
+      timeout: 60_000,
+    }, async () => {
       const { emulator, gw, tokens } = stack;
       const cases = buildCases(TOTAL_REQUESTS, { seed: SEED, keyA: KEY_A, keyB: KEY_B, grantIdsA, grantIdsB, realCursors, tokens });
       const failures: { index: number; category: string; problems: string[]; excerpt: string }[] = [];
@@ -182,8 +194,15 @@ describe('server/http and server/yoga (fuzz: malformed and hostile requests)', (
     });
 
     it('still serves a valid request normally after the fuzz', async () => {
-      const { body } = await gql(stack.gw, `query($k: ID!) { grants(keyId: $k, first: 2) { totalCount edges { node { grantId } } } }`, { k: KEY_A }, stack.alice);
-      expect(body).toEqual({ data: { grants: { totalCount: grantIdsA.length, edges: grantIdsA.slice(0, 2).map((grantId) => ({ node: { grantId } })) } } });
+      const { body } = await gql(
+        stack.gw,
+        `query($k: ID!) { grants(keyId: $k, first: 2) { totalCount edges { node { grantId } } } }`,
+        { k: KEY_A },
+        stack.alice,
+      );
+      expect(body).toEqual({
+        data: { grants: { totalCount: grantIdsA.length, edges: grantIdsA.slice(0, 2).map((grantId) => ({ node: { grantId } })) } },
+      });
     });
   });
 
@@ -194,7 +213,11 @@ describe('server/http and server/yoga (fuzz: malformed and hostile requests)', (
         headers: { 'content-type': 'application/json', ...stack.alice },
         body: '{"query": "{ __typename }", "variables": {"note": "echo-me-9f2c"',
       });
-      expect({ status: response.status, echoed: response.text.includes('echo-me-9f2c'), parserMessage: /Unexpected|JSON input|position \d/.test(response.text) }).toEqual({
+      expect({
+        status: response.status,
+        echoed: response.text.includes('echo-me-9f2c'),
+        parserMessage: /Unexpected|JSON input|position \d/.test(response.text),
+      }).toEqual({
         status: 400,
         echoed: false,
         parserMessage: false,
@@ -206,8 +229,16 @@ describe('server/http and server/yoga (fuzz: malformed and hostile requests)', (
     it('refuses a well-formed cursor carrying a forged KMS marker with BAD_USER_INPUT and no KMS call', async () => {
       await stack.emulator.reset();
       const forged = Buffer.from(JSON.stringify([1, `grants:${KEY_A}`, 'm:forged-marker', 0])).toString('base64url');
-      const { body } = await gql(stack.gw, `query($k: ID!, $a: String) { grants(keyId: $k, first: 1, after: $a) { totalCount } }`, { k: KEY_A, a: forged }, stack.alice);
-      expect({ errors: errorSummary(body), kms: stack.emulator.requests }).toEqual({ errors: [expectedError(['grants'], 'BAD_USER_INPUT')], kms: [] });
+      const { body } = await gql(
+        stack.gw,
+        `query($k: ID!, $a: String) { grants(keyId: $k, first: 1, after: $a) { totalCount } }`,
+        { k: KEY_A, a: forged },
+        stack.alice,
+      );
+      expect({ errors: errorSummary(body), kms: stack.emulator.requests }).toEqual({
+        errors: [expectedError(['grants'], 'BAD_USER_INPUT')],
+        kms: [],
+      });
     });
   });
 });

@@ -142,7 +142,13 @@ export function buildCases(total: number, fixture: FuzzFixture): FuzzCase[] {
           () => post('deep invalid selection', op(`{ ${'a { '.repeat(n)}b${' }'.repeat(n)} }`)),
           () => post('deep JSON variables', `{"query":${json(GRANTS)},"variables":{"k":${'['.repeat(n * 10)}1${']'.repeat(n * 10)}}}`),
           () => post('deep list literal', op(`{ grants(keyId: ${'['.repeat(n)}"x"${']'.repeat(n)}) { totalCount } }`)),
-          () => post('deep fragments', op(`query { ...F0 } ${Array.from({ length: 30 }, (_, i) => `fragment F${i} on Query { ...F${i + 1} }`).join(' ')} fragment F30 on Query { ...F0 }`)),
+          () =>
+            post(
+              'deep fragments',
+              op(
+                `query { ...F0 } ${Array.from({ length: 30 }, (_, i) => `fragment F${i} on Query { ...F${i + 1} }`).join(' ')} fragment F30 on Query { ...F0 }`,
+              ),
+            ),
         ])();
       },
     },
@@ -152,12 +158,50 @@ export function buildCases(total: number, fixture: FuzzFixture): FuzzCase[] {
       make: () => {
         const n = int(16, 400);
         return pick([
-          () => post('alias flood', op(`query($k: ID!) { ${Array.from({ length: n }, (_, i) => `a${i}: grants(keyId: $k, first: 1000) { totalCount }`).join(' ')} }`, { k: KEY_A })),
-          () => post('alias flood (node)', op(`{ ${Array.from({ length: n }, (_, i) => `n${i}: node(id: ${gqlString(keyGlobalId(KEY_A))}) { id }`).join(' ')} }`)),
-          () => post('token flood', op(`query($k: ID!) { grants(keyId: $k, first: 1) { totalCount } ${Array.from({ length: int(340, 3000) }, (_, i) => `t${i}: __typename`).join(' ')} }`, { k: KEY_A })),
-          () => post('directive flood', op(`query($k: ID!) { grants(keyId: $k, first: 1) ${'@include(if: true) '.repeat(int(11, 300))}{ totalCount } }`, { k: KEY_A })),
-          () => post('directive flood (spread)', op(`query($k: ID!) { grants(keyId: $k, first: 1) { totalCount } ${Array.from({ length: int(11, 200) }, () => '...on Query @skip(if: false) { __typename }').join(' ')} }`, { k: KEY_A })),
-          () => post('requested-grants flood', op(`query($k: ID!, $f: Int) { ${Array.from({ length: int(6, 15) }, (_, i) => `g${i}: grants(keyId: $k, first: $f) { totalCount }`).join(' ')} }`, { k: KEY_A, f: 1000 })),
+          () =>
+            post(
+              'alias flood',
+              op(
+                `query($k: ID!) { ${Array.from({ length: n }, (_, i) => `a${i}: grants(keyId: $k, first: 1000) { totalCount }`).join(' ')} }`,
+                { k: KEY_A },
+              ),
+            ),
+          () =>
+            post(
+              'alias flood (node)',
+              op(`{ ${Array.from({ length: n }, (_, i) => `n${i}: node(id: ${gqlString(keyGlobalId(KEY_A))}) { id }`).join(' ')} }`),
+            ),
+          () =>
+            post(
+              'token flood',
+              op(
+                `query($k: ID!) { grants(keyId: $k, first: 1) { totalCount } ${Array.from({ length: int(340, 3000) }, (_, i) => `t${i}: __typename`).join(' ')} }`,
+                { k: KEY_A },
+              ),
+            ),
+          () =>
+            post(
+              'directive flood',
+              op(`query($k: ID!) { grants(keyId: $k, first: 1) ${'@include(if: true) '.repeat(int(11, 300))}{ totalCount } }`, {
+                k: KEY_A,
+              }),
+            ),
+          () =>
+            post(
+              'directive flood (spread)',
+              op(
+                `query($k: ID!) { grants(keyId: $k, first: 1) { totalCount } ${Array.from({ length: int(11, 200) }, () => '...on Query @skip(if: false) { __typename }').join(' ')} }`,
+                { k: KEY_A },
+              ),
+            ),
+          () =>
+            post(
+              'requested-grants flood',
+              op(
+                `query($k: ID!, $f: Int) { ${Array.from({ length: int(6, 15) }, (_, i) => `g${i}: grants(keyId: $k, first: $f) { totalCount }`).join(' ')} }`,
+                { k: KEY_A, f: 1000 },
+              ),
+            ),
         ])();
       },
     },
@@ -175,20 +219,50 @@ export function buildCases(total: number, fixture: FuzzFixture): FuzzCase[] {
       weight: 5,
       make: () =>
         pick([
-          () => ({ ...post('form-urlencoded', `query=${encodeURIComponent(VALID)}`), headers: { 'content-type': 'application/x-www-form-urlencoded', ...asUser(ALICE) }, status: 415 }),
+          () => ({
+            ...post('form-urlencoded', `query=${encodeURIComponent(VALID)}`),
+            headers: { 'content-type': 'application/x-www-form-urlencoded', ...asUser(ALICE) },
+            status: 415,
+          }),
           () => ({
             ...post('multipart', `--B\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${VALID}\r\n--B--\r\n`),
             headers: { 'content-type': 'multipart/form-data; boundary=B', ...asUser(ALICE) },
             status: 415,
           }),
           () => ({ ...post('text/plain', VALID), headers: { 'content-type': 'text/plain', ...asUser(ALICE) }, status: 415 }),
-          () => ({ ...post('application/graphql', `{ grants(keyId: "${KEY_A}") { totalCount } }`), headers: { 'content-type': 'application/graphql', ...asUser(ALICE) }, status: 415 }),
+          () => ({
+            ...post('application/graphql', `{ grants(keyId: "${KEY_A}") { totalCount } }`),
+            headers: { 'content-type': 'application/graphql', ...asUser(ALICE) },
+            status: 415,
+          }),
           () => ({ ...post('no content type', VALID), headers: { ...asUser(ALICE) }, status: 415 }),
-          () => ({ category: 'GET mutation', method: 'GET', headers: asUser(ALICE), search: { query: `mutation { revokeGrant(input: { keyId: "${KEY_A}", grantId: "${validGrantOf()}" }) { grantId } }` }, status: 405 }),
-          () => ({ category: 'GET without CSRF header', method: 'GET', headers: {}, search: { query: `{ grants(keyId: "${KEY_A}") { totalCount } }` }, status: 403 }),
-          () => ({ category: 'GET bad variables', method: 'GET', headers: asUser(ALICE), search: { query: GRANTS, variables: pick(['{', '[]', '42', 'null', '{"k":1}']) } }),
+          () => ({
+            category: 'GET mutation',
+            method: 'GET',
+            headers: asUser(ALICE),
+            search: { query: `mutation { revokeGrant(input: { keyId: "${KEY_A}", grantId: "${validGrantOf()}" }) { grantId } }` },
+            status: 405,
+          }),
+          () => ({
+            category: 'GET without CSRF header',
+            method: 'GET',
+            headers: {},
+            search: { query: `{ grants(keyId: "${KEY_A}") { totalCount } }` },
+            status: 403,
+          }),
+          () => ({
+            category: 'GET bad variables',
+            method: 'GET',
+            headers: asUser(ALICE),
+            search: { query: GRANTS, variables: pick(['{', '[]', '42', 'null', '{"k":1}']) },
+          }),
           () => ({ category: 'GET without query', method: 'GET', headers: asUser(ALICE), search: { variables: '{}' } }),
-          () => ({ category: 'PUT', method: pick(['PUT', 'PATCH', 'DELETE']), headers: { 'content-type': 'application/json', ...asUser(ALICE) }, body: VALID }),
+          () => ({
+            category: 'PUT',
+            method: pick(['PUT', 'PATCH', 'DELETE']),
+            headers: { 'content-type': 'application/json', ...asUser(ALICE) },
+            body: VALID,
+          }),
         ])(),
     },
     // Header tricks: control characters in the token header (raw socket), odd Authorization.
@@ -210,10 +284,19 @@ export function buildCases(total: number, fixture: FuzzFixture): FuzzCase[] {
             ...post('odd Authorization', body),
             headers: {
               'content-type': 'application/json',
-              authorization: pick([`Bearer ${ALICE.token} extra`, `Basic ${ALICE.token}`, `Bearer`, `bearer  ${BOB.token}`, `Bearer ${ALICE.token}%0d%0aX-Injected:%201`]),
+              authorization: pick([
+                `Bearer ${ALICE.token} extra`,
+                `Basic ${ALICE.token}`,
+                `Bearer`,
+                `bearer  ${BOB.token}`,
+                `Bearer ${ALICE.token}%0d%0aX-Injected:%201`,
+              ]),
             },
           }),
-          (): FuzzCase => ({ ...post('huge token header', body), headers: { 'content-type': 'application/json', 'x-auth-token': ALICE.token.repeat(int(100, 1500)) } }),
+          (): FuzzCase => ({
+            ...post('huge token header', body),
+            headers: { 'content-type': 'application/json', 'x-auth-token': ALICE.token.repeat(int(100, 1500)) },
+          }),
         ])();
       },
     },
@@ -225,7 +308,11 @@ export function buildCases(total: number, fixture: FuzzFixture): FuzzCase[] {
   const cases: FuzzCase[] = [];
   while (cases.length < total) {
     let ticket = g.rnd() * weights;
-    const chosen = generators.find((gen) => (ticket -= gen.weight) < 0) ?? generators[0];
+    const chosen =
+      generators.find((gen) => {
+        ticket -= gen.weight;
+        return ticket < 0;
+      }) ?? generators[0];
     if (chosen !== undefined) cases.push(chosen.make());
   }
   return cases;

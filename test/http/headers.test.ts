@@ -34,7 +34,16 @@ const started: RunningGateway[] = [];
 
 function start(overrides: Partial<GatewayConfig>): Promise<RunningGateway> {
   return startGateway(
-    { ...DEFAULT_CONFIG, port: 0, logLevel: 'silent', kmsEndpoint: emulator.url, kmsProjectId: emulator.projectId, kmsTimeoutMs: 300, kmsReadRetries: 1, ...overrides },
+    {
+      ...DEFAULT_CONFIG,
+      port: 0,
+      logLevel: 'silent',
+      kmsEndpoint: emulator.url,
+      kmsProjectId: emulator.projectId,
+      kmsTimeoutMs: 300,
+      kmsReadRetries: 1,
+      ...overrides,
+    },
     { preset: PRESET },
   ).then((g) => {
     started.push(g);
@@ -105,7 +114,12 @@ describe('web routes follow config.demoPage and config.sourceMaps', () => {
 
   it('answers 404 to every source map when source maps are off, and serves them when on', async () => {
     const rows = await Promise.all(
-      MAPS.map(async (path) => ({ path, off: (await rawGet(prod.url, path)).status, graphiql: (await rawGet(graphiqlNoMaps.url, path)).status, on: (await rawGet(dev.url, path)).status })),
+      MAPS.map(async (path) => ({
+        path,
+        off: (await rawGet(prod.url, path)).status,
+        graphiql: (await rawGet(graphiqlNoMaps.url, path)).status,
+        on: (await rawGet(dev.url, path)).status,
+      })),
     );
     expect(rows).toEqual(MAPS.map((path) => ({ path, off: 404, graphiql: 404, on: 200 })));
   });
@@ -122,11 +136,17 @@ describe('web routes follow config.demoPage and config.sourceMaps', () => {
           onMentions: on.body.includes('sourceMappingURL'),
           // Only the trailing comment is gone: the rest is the same bytes.
           samePrefix: stripped.equals(off.body),
-          removed: on.body.subarray(off.body.length).toString('utf8').trim().replace(/^(\/\/|\/\*)# sourceMappingURL=.*$/s, 'comment'),
+          removed: on.body
+            .subarray(off.body.length)
+            .toString('utf8')
+            .trim()
+            .replace(/^(\/\/|\/\*)# sourceMappingURL=.*$/s, 'comment'),
         };
       }),
     );
-    expect(rows).toEqual(MAPPED.map((path) => ({ path, status: [200, 200], offMentions: false, onMentions: true, samePrefix: true, removed: 'comment' })));
+    expect(rows).toEqual(
+      MAPPED.map((path) => ({ path, status: [200, 200], offMentions: false, onMentions: true, samePrefix: true, removed: 'comment' })),
+    );
   });
 
   it('serves the same stripped bytes gzipped, with an ETag of its own', async () => {
@@ -147,7 +167,10 @@ describe('web routes follow config.demoPage and config.sourceMaps', () => {
     const page = await fetchText(graphiqlNoMaps.graphqlUrl, { headers: BROWSER_GET });
     const urls = staticUrls(page.text);
     const files = await Promise.all(urls.map(async (path) => ({ path, ...(await rawGet(graphiqlNoMaps.url, path)) })));
-    expect({ links: urls.length > 0, files: files.map((f) => ({ path: f.path, status: f.status, mentions: f.body.includes('sourceMappingURL') })) }).toEqual({
+    expect({
+      links: urls.length > 0,
+      files: files.map((f) => ({ path: f.path, status: f.status, mentions: f.body.includes('sourceMappingURL') })),
+    }).toEqual({
       links: true,
       files: urls.map((path) => ({ path, status: 200, mentions: false })),
     });
@@ -157,7 +180,11 @@ describe('web routes follow config.demoPage and config.sourceMaps', () => {
 describe('Cache-Control: no-store on every GraphQL answer', () => {
   const GRANTS = 'query($k: ID!) { grants(keyId: $k, first: 1) { totalCount } }';
   const jsonPost = (g: RunningGateway, body: string, headers: Record<string, string> = {}) =>
-    fetchText(g.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers }, body });
+    fetchText(g.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
+      body,
+    });
   const get = (g: RunningGateway, params: Record<string, string>, headers: Record<string, string> = {}) => {
     const url = new URL(g.graphqlUrl);
     for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
@@ -167,11 +194,23 @@ describe('Cache-Control: no-store on every GraphQL answer', () => {
   it.each([
     ['POST, authenticated data', () => jsonPost(prod, JSON.stringify({ query: GRANTS, variables: { k: KEY } }), alice()), 200],
     ['POST, no token (UNAUTHENTICATED)', () => jsonPost(prod, JSON.stringify({ query: GRANTS, variables: { k: KEY } })), 200],
-    ['POST, KMS error', () => jsonPost(prod, JSON.stringify({ query: GRANTS, variables: { k: KEY } }), { 'x-auth-token': 'not-a-known-token' }), 200],
+    [
+      'POST, KMS error',
+      () => jsonPost(prod, JSON.stringify({ query: GRANTS, variables: { k: KEY } }), { 'x-auth-token': 'not-a-known-token' }),
+      200,
+    ],
     ['POST, validation error', () => jsonPost(prod, JSON.stringify({ query: '{ nope }' }), alice()), 400],
     ['POST, unparsable JSON', () => jsonPost(prod, '{"query":', alice()), 400],
-    ['POST, text/plain (415)', () => fetchText(prod.graphqlUrl, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"query":"{ __typename }"}' }), 415],
-    ['POST, body over the limit (413)', () => jsonPost(prod, JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(DEFAULT_CONFIG.maxBodyBytes) } })), 413],
+    [
+      'POST, text/plain (415)',
+      () => fetchText(prod.graphqlUrl, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"query":"{ __typename }"}' }),
+      415,
+    ],
+    [
+      'POST, body over the limit (413)',
+      () => jsonPost(prod, JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(DEFAULT_CONFIG.maxBodyBytes) } })),
+      413,
+    ],
     ['GET, authenticated data', () => get(prod, { query: GRANTS, variables: JSON.stringify({ k: KEY }) }, alice()), 200],
     ['GET, without a CSRF-safe header (403)', () => get(prod, { query: '{ __typename }' }), 403],
     ['GET, a mutation (405)', () => get(prod, { query: 'mutation { __typename }' }, alice()), 405],
@@ -188,45 +227,64 @@ describe('Vary: Origin wherever the CORS headers depend on the origin', () => {
   let one: RunningGateway;
   let two: RunningGateway;
   beforeAll(async () => {
-    [one, two] = await Promise.all([start({ ...PRODUCTION, corsOrigins: [ALLOWED_ORIGIN] }), start({ ...PRODUCTION, corsOrigins: [ALLOWED_ORIGIN, 'https://admin.example'] })]);
+    [one, two] = await Promise.all([
+      start({ ...PRODUCTION, corsOrigins: [ALLOWED_ORIGIN] }),
+      start({ ...PRODUCTION, corsOrigins: [ALLOWED_ORIGIN, 'https://admin.example'] }),
+    ]);
   });
 
   const preflight = (g: RunningGateway, origin: string) =>
-    fetchText(g.graphqlUrl, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-auth-token' } });
+    fetchText(g.graphqlUrl, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-auth-token' },
+    });
   const post = (g: RunningGateway, origin?: string) =>
     fetchText(g.graphqlUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(origin !== undefined && { origin }), ...alice() },
       body: JSON.stringify({ query: '{ __typename }' }),
     });
-  const varyTokens = (a: Answer): string[] => (a.headers.get('vary') ?? '').split(',').map((t) => t.trim().toLowerCase()).filter((t) => t !== '');
+  const varyTokens = (a: Answer): string[] =>
+    (a.headers.get('vary') ?? '')
+      .split(',')
+      .map((t) => t.trim().toLowerCase())
+      .filter((t) => t !== '');
 
   it.each([
     ['a one-entry allow-list', () => one],
     ['a two-entry allow-list', () => two],
-  ] as const)('varies every /graphql answer by Origin with %s: allowed, refused and absent origins, preflights included', async (_name, gateway) => {
-    const g = gateway();
-    const answers = {
-      preflightAllowed: await preflight(g, ALLOWED_ORIGIN),
-      preflightRefused: await preflight(g, FOREIGN_ORIGIN),
-      postAllowed: await post(g, ALLOWED_ORIGIN),
-      postRefused: await post(g, FOREIGN_ORIGIN),
-      postNoOrigin: await post(g),
-    };
-    const rows = Object.fromEntries(
-      Object.entries(answers).map(([name, a]) => {
-        const vary = varyTokens(a);
-        return [name, { origin: vary.filter((t) => t === 'origin').length, cacheControl: a.headers.get('cache-control') }];
-      }),
-    );
-    const once = { origin: 1, cacheControl: 'no-store' };
-    expect(rows).toEqual({ preflightAllowed: once, preflightRefused: once, postAllowed: once, postRefused: once, postNoOrigin: once });
-    // CORS itself is unchanged: only the allowed origin is allowed.
-    expect([answers.postAllowed.headers.get('access-control-allow-origin'), answers.postRefused.headers.get('access-control-allow-origin')]).toEqual([ALLOWED_ORIGIN, null]);
-  });
+  ] as const)(
+    'varies every /graphql answer by Origin with %s: allowed, refused and absent origins, preflights included',
+    async (_name, gateway) => {
+      const g = gateway();
+      const answers = {
+        preflightAllowed: await preflight(g, ALLOWED_ORIGIN),
+        preflightRefused: await preflight(g, FOREIGN_ORIGIN),
+        postAllowed: await post(g, ALLOWED_ORIGIN),
+        postRefused: await post(g, FOREIGN_ORIGIN),
+        postNoOrigin: await post(g),
+      };
+      const rows = Object.fromEntries(
+        Object.entries(answers).map(([name, a]) => {
+          const vary = varyTokens(a);
+          return [name, { origin: vary.filter((t) => t === 'origin').length, cacheControl: a.headers.get('cache-control') }];
+        }),
+      );
+      const once = { origin: 1, cacheControl: 'no-store' };
+      expect(rows).toEqual({ preflightAllowed: once, preflightRefused: once, postAllowed: once, postRefused: once, postNoOrigin: once });
+      // CORS itself is unchanged: only the allowed origin is allowed.
+      expect([
+        answers.postAllowed.headers.get('access-control-allow-origin'),
+        answers.postRefused.headers.get('access-control-allow-origin'),
+      ]).toEqual([ALLOWED_ORIGIN, null]);
+    },
+  );
 
   it('adds no Vary: Origin without an allow-list (no CORS headers at all then)', async () => {
     const answer = await post(prod, FOREIGN_ORIGIN);
-    expect({ vary: varyTokens(answer).includes('origin'), allow: answer.headers.get('access-control-allow-origin') }).toEqual({ vary: false, allow: null });
+    expect({ vary: varyTokens(answer).includes('origin'), allow: answer.headers.get('access-control-allow-origin') }).toEqual({
+      vary: false,
+      allow: null,
+    });
   });
 });

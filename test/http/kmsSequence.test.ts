@@ -16,7 +16,11 @@ describe('kms/client: KMS sequence numbers', () => {
       { ...stack.alice, 'x-request-id': callerId },
     );
     const sent = stack.emulator.requests.map((r) => ({ sequence: r.body?.['sequence'], requestId: r.headers['x-request-id'] }));
-    expect({ response: result.headers.get('x-request-id'), calls: sent.length, distinct: new Set(sent.map((s) => s.sequence)).size }).toEqual({
+    expect({
+      response: result.headers.get('x-request-id'),
+      calls: sent.length,
+      distinct: new Set(sent.map((s) => s.sequence)).size,
+    }).toEqual({
       response: callerId,
       calls: 2,
       distinct: 2,

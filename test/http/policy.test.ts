@@ -31,7 +31,11 @@ beforeEach(async () => stack.emulator.reset());
 describe('server/yoga (HTTP policy)', () => {
   describe('request body', () => {
     it('answers 413 to a body over maxBodyBytes (100,000 by default), with no KMS call', async () => {
-      const response = await postRaw(stack.gw, JSON.stringify({ query: GRANTS_QUERY, variables: { k: KEY, pad: 'x'.repeat(100_001) } }), stack.alice);
+      const response = await postRaw(
+        stack.gw,
+        JSON.stringify({ query: GRANTS_QUERY, variables: { k: KEY, pad: 'x'.repeat(100_001) } }),
+        stack.alice,
+      );
       expect({ status: response.status, kms: stack.emulator.requests }).toEqual({ status: 413, kms: [] });
     });
 
@@ -39,7 +43,10 @@ describe('server/yoga (HTTP policy)', () => {
       const body = JSON.stringify({ query: GRANTS_QUERY, variables: { k: KEY, pad: '' } });
       const padded = JSON.stringify({ query: GRANTS_QUERY, variables: { k: KEY, pad: 'x'.repeat(99_000 - body.length) } });
       const response = await postRaw(stack.gw, padded, stack.alice);
-      expect({ status: response.status, errors: (response.json as { errors?: unknown }).errors }).toEqual({ status: 200, errors: undefined });
+      expect({ status: response.status, errors: (response.json as { errors?: unknown }).errors }).toEqual({
+        status: 200,
+        errors: undefined,
+      });
     });
 
     it('applies a configured maxBodyBytes', async () => {
@@ -60,7 +67,10 @@ describe('server/yoga (HTTP policy)', () => {
 
     it.each([
       { type: 'application/x-www-form-urlencoded', body: `query=${encodeURIComponent('{ __typename }')}` },
-      { type: 'multipart/form-data; boundary=XYZ', body: '--XYZ\r\nContent-Disposition: form-data; name="operations"\r\n\r\n{"query":"{ __typename }"}\r\n--XYZ--\r\n' },
+      {
+        type: 'multipart/form-data; boundary=XYZ',
+        body: '--XYZ\r\nContent-Disposition: form-data; name="operations"\r\n\r\n{"query":"{ __typename }"}\r\n--XYZ--\r\n',
+      },
       { type: 'text/plain', body: JSON.stringify({ query: '{ __typename }' }) },
     ])('answers 415 to a $type POST, with no KMS call', async ({ type, body }) => {
       const response = await raw(stack.gw.graphqlUrl, { method: 'POST', headers: { 'content-type': type, ...stack.alice }, body });
@@ -73,7 +83,9 @@ describe('server/yoga (HTTP policy)', () => {
       const response = await gqlGet(stack.gw, GRANTS_QUERY, { k: KEY }, stack.alice);
       expect({ status: response.status, body: response.body }).toEqual({
         status: 200,
-        body: { data: { grants: { totalCount: grants.length, edges: grants.slice(0, 3).map((g) => ({ node: { grantId: g.grant_id } })) } } },
+        body: {
+          data: { grants: { totalCount: grants.length, edges: grants.slice(0, 3).map((g) => ({ node: { grantId: g.grant_id } })) } },
+        },
       });
     });
 
@@ -89,7 +101,12 @@ describe('server/yoga (HTTP policy)', () => {
 
     it('answers 405 to a mutation over GET and does not run it (no KMS call)', async () => {
       const grantId = grants[0]?.grant_id ?? '';
-      const response = await gqlGet(stack.gw, `mutation { revokeGrant(input: { keyId: "${KEY}", grantId: "${grantId}" }) { grantId } }`, {}, stack.alice);
+      const response = await gqlGet(
+        stack.gw,
+        `mutation { revokeGrant(input: { keyId: "${KEY}", grantId: "${grantId}" }) { grantId } }`,
+        {},
+        stack.alice,
+      );
       expect({ status: response.status, kms: stack.emulator.requests }).toEqual({ status: 405, kms: [] });
     });
 
@@ -120,7 +137,10 @@ describe('server/yoga (HTTP policy)', () => {
 
     it('sends no Access-Control-Allow-Origin to a foreign origin by default', async () => {
       const [pre, post] = await Promise.all([preflight(stack.gw, FOREIGN_ORIGIN), simple(stack.gw, FOREIGN_ORIGIN)]);
-      expect({ pre: pre.headers.get('access-control-allow-origin'), post: post.headers.get('access-control-allow-origin') }).toEqual({ pre: null, post: null });
+      expect({ pre: pre.headers.get('access-control-allow-origin'), post: post.headers.get('access-control-allow-origin') }).toEqual({
+        pre: null,
+        post: null,
+      });
     });
 
     it('allows exactly the configured origin when corsOrigins has one entry, and no other', async () => {
@@ -144,7 +164,12 @@ describe('server/yoga (HTTP policy)', () => {
     it('allows each configured origin of a two-entry allow-list, and neither a foreign origin nor `null`', async () => {
       const second = 'https://admin.example';
       await withGateway(stack.emulator, { corsOrigins: [ALLOWED_ORIGIN, second] }, async (g) => {
-        const [first, other, foreign, postNull] = await Promise.all([preflight(g, ALLOWED_ORIGIN), preflight(g, second), preflight(g, FOREIGN_ORIGIN), simple(g, 'null')]);
+        const [first, other, foreign, postNull] = await Promise.all([
+          preflight(g, ALLOWED_ORIGIN),
+          preflight(g, second),
+          preflight(g, FOREIGN_ORIGIN),
+          simple(g, 'null'),
+        ]);
         expect({
           first: verdict(first, ALLOWED_ORIGIN),
           other: verdict(other, second),
@@ -177,8 +202,13 @@ describe('server/yoga (HTTP policy)', () => {
     });
 
     it('does not serve GraphiQL to a browser GET', async () => {
-      const response = await raw(prod.graphqlUrl, { headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' } });
-      expect({ html: (response.headers.get('content-type') ?? '').startsWith('text/html'), graphiql: /graphiql/i.test(response.text) }).toEqual({
+      const response = await raw(prod.graphqlUrl, {
+        headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' },
+      });
+      expect({
+        html: (response.headers.get('content-type') ?? '').startsWith('text/html'),
+        graphiql: /graphiql/i.test(response.text),
+      }).toEqual({
         html: false,
         graphiql: false,
       });
@@ -206,7 +236,9 @@ describe('server/yoga (HTTP policy)', () => {
       );
       const masked = {
         status: 200,
-        data: { grants: { totalCount: 2, edges: [first, second].map((g) => ({ node: { grantId: g?.grant_id, retiringPrincipal: null } })) } },
+        data: {
+          grants: { totalCount: 2, edges: [first, second].map((g) => ({ node: { grantId: g?.grant_id, retiringPrincipal: null } })) },
+        },
         errors: [{ message: 'Unexpected error.', path: ['grants', 'edges', 0, 'node', 'retiringPrincipal'] }],
         cause: false,
         leaks: [],
@@ -235,7 +267,12 @@ describe('server/yoga (HTTP policy)', () => {
 
     it('has no audit at error level in development or in production, and no warning in development', async () => {
       const [dev, production] = await Promise.all([audit(stack.gw), audit(prod)]);
-      expect({ dev: dev.errors, production: production.errors, devWarnings: dev.warned, ran: dev.count > 0 && dev.count === production.count }).toEqual({
+      expect({
+        dev: dev.errors,
+        production: production.errors,
+        devWarnings: dev.warned,
+        ran: dev.count > 0 && dev.count === production.count,
+      }).toEqual({
         dev: [],
         production: [],
         devWarnings: [],

@@ -234,9 +234,7 @@ describe('slow clients (MAX_CONNECTIONS, HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS)
     // Let the attack go on a little longer (reconnecting sockets are accepted and cut) before stopping it.
     await until(() => performance.now() - attackStarted > SLOW_KMS_MS, SLOW_KMS_MS);
     const now = performance.now();
-    const overdue = attack.sockets
-      .map((s) => Math.round((s.closedAt ?? now) - s.openedAt))
-      .filter((lifetime) => lifetime > bound);
+    const overdue = attack.sockets.map((s) => Math.round((s.closedAt ?? now) - s.openedAt)).filter((lifetime) => lifetime > bound);
     const cutWith408 = attack.sockets.filter((s) => s.received.startsWith('HTTP/1.1 408')).length;
     const refusedCount = refused().length;
     attack.stop();

@@ -87,7 +87,12 @@ describe('Query.keys: a Relay connection over list-keys', () => {
     stack.emulator.requests.length = 0;
     const unfiltered = await gql(stack.gw, KEYS, { first: 1, after: cursor }, stack.alice);
     const disabled = await gql(stack.gw, KEYS, { first: 1, after: cursor, state: 'DISABLED' }, stack.alice);
-    const grants = await gql(stack.gw, `query($k: ID!, $a: String) { grants(keyId: $k, after: $a) { totalCount } }`, { k: DEMO.keys.full, a: cursor }, stack.alice);
+    const grants = await gql(
+      stack.gw,
+      `query($k: ID!, $a: String) { grants(keyId: $k, after: $a) { totalCount } }`,
+      { k: DEMO.keys.full, a: cursor },
+      stack.alice,
+    );
     expect({
       unfiltered: errorSummary(unfiltered.body),
       disabled: errorSummary(disabled.body),
@@ -104,7 +109,11 @@ describe('Query.keys: a Relay connection over list-keys', () => {
   it('answers first: 0 with totalCount and hasNextPage but no edges; refuses first over 1000 before any KMS call', async () => {
     const none = await page({ first: 0 });
     const tooMany = await gql(stack.gw, KEYS, { first: 1001 }, stack.alice);
-    expect({ edges: none.edges, hasNext: none.pageInfo.hasNextPage, total: (none.totalCount ?? 0) > 0 }).toEqual({ edges: [], hasNext: true, total: true });
+    expect({ edges: none.edges, hasNext: none.pageInfo.hasNextPage, total: (none.totalCount ?? 0) > 0 }).toEqual({
+      edges: [],
+      hasNext: true,
+      total: true,
+    });
     expect(errorSummary(tooMany.body)).toEqual([expectedError(['keys'], 'BAD_USER_INPUT')]);
   });
 });
@@ -146,7 +155,12 @@ describe('KMS calls of keys, key and Key.grants', () => {
       stack.alice,
     );
     const after = body.data?.key.grants.pageInfo.endCursor;
-    const resumed = await gql(stack.gw, `query($k: ID!, $a: String) { grants(keyId: $k, first: 1, after: $a) { edges { node { grantId } } } }`, { k: DEMO.keys.app, a: after }, stack.alice);
+    const resumed = await gql(
+      stack.gw,
+      `query($k: ID!, $a: String) { grants(keyId: $k, first: 1, after: $a) { edges { node { grantId } } } }`,
+      { k: DEMO.keys.app, a: after },
+      stack.alice,
+    );
     expect(resumed.body.errors).toBeUndefined();
   });
 
@@ -160,6 +174,11 @@ describe('KMS calls of keys, key and Key.grants', () => {
     );
     expect((body.data as { gone: unknown }).gone).toBeNull();
     expect(body.errors).toBeUndefined();
-    expect(stack.emulator.requests.filter((r) => r.action === 'describe-key').map((r) => r.body?.['key_id']).sort()).toEqual([DEMO.keys.app, missing].sort());
+    expect(
+      stack.emulator.requests
+        .filter((r) => r.action === 'describe-key')
+        .map((r) => r.body?.['key_id'])
+        .sort(),
+    ).toEqual([DEMO.keys.app, missing].sort());
   });
 });

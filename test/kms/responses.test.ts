@@ -78,12 +78,12 @@ describe('kms/responses', () => {
   describe('readCreateGrant', () => {
     it('reads a 64-hex grant id and nothing else', () => {
       const id = 'ab'.repeat(32);
-      expect([readCreateGrant(JSON.stringify({ grant_id: id })), readCreateGrant('{"grant_id":"xyz"}'), readCreateGrant('{}'), readCreateGrant('')]).toEqual([
-        { grant_id: id },
-        undefined,
-        undefined,
-        undefined,
-      ]);
+      expect([
+        readCreateGrant(JSON.stringify({ grant_id: id })),
+        readCreateGrant('{"grant_id":"xyz"}'),
+        readCreateGrant('{}'),
+        readCreateGrant(''),
+      ]).toEqual([{ grant_id: id }, undefined, undefined, undefined]);
     });
   });
 });

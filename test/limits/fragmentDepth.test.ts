@@ -11,7 +11,12 @@ const stack = useEmulatorStack({ maxDepth: 6 });
 describe('server/limits/armor: MAX_DEPTH', () => {
   it('counts the depth of fields, not of fragment spreads: a frontend built from fragments passes at its real depth', async () => {
     // key > grants > edges > node > key > alias: 6 levels of fields, through three spreads.
-    const { body } = await gql(stack.gw, `query($k: ID!) { key(keyId: $k) { grants(first: 1) { ...Page } } } ${PAGE}`, { k: DEMO.keys.app }, stack.alice);
+    const { body } = await gql(
+      stack.gw,
+      `query($k: ID!) { key(keyId: $k) { grants(first: 1) { ...Page } } } ${PAGE}`,
+      { k: DEMO.keys.app },
+      stack.alice,
+    );
     expect(body.errors).toBeUndefined();
   });
 

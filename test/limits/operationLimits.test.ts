@@ -7,14 +7,16 @@ import { gql, type GqlBody } from '../support/gateway.ts';
 const KEY = DEMO.keys.app;
 
 /** `n` aliased `retirableGrants(first: 1)` fields. */
-const aliases = (n: number): string => `{ ${Array.from({ length: n }, (_, i) => `a${i}: retirableGrants(first: 1) { totalCount }`).join(' ')} }`;
+const aliases = (n: number): string =>
+  `{ ${Array.from({ length: n }, (_, i) => `a${i}: retirableGrants(first: 1) { totalCount }`).join(' ')} }`;
 /** `n` fields, each with one directive. */
 const directives = (n: number): string => `{ ${Array.from({ length: n }, (_, i) => `d${i}: __typename @include(if: true)`).join(' ')} }`;
 /**
  * About `n` lexical tokens as inline fragments selecting `__typename` (6 tokens each): no alias, no
  * field repeated within one selection set, so only the token limit can refuse it.
  */
-const tokens = (n: number): string => `{ ${Array.from({ length: Math.floor((n - 2) / 6) }, () => '... on Query { __typename }').join(' ')} }`;
+const tokens = (n: number): string =>
+  `{ ${Array.from({ length: Math.floor((n - 2) / 6) }, () => '... on Query { __typename }').join(' ')} }`;
 /** `n` aliased `grants` fields of one key, each asking `first` (a literal or the variable `$n`). */
 const grantAliases = (n: number, first: number | '$n'): string =>
   `query(${first === '$n' ? '$k: ID!, $n: Int' : '$k: ID!'}) { ${Array.from({ length: n }, (_, i) => `g${i}: grants(keyId: $k, first: ${first}) { totalCount }`).join(' ')} }`;
@@ -31,7 +33,8 @@ beforeAll(async () => {
   const { emulator, tokens } = stack;
   grantIds = (await listFromKms(emulator, KEY, tokens.alice)).map((g) => g.grant_id);
   retirable = (await listFromKms(emulator, undefined, tokens.alice)).length;
-  alias = ((await callKms(emulator, 'describe-key', { key_id: KEY }, tokens.alice)) as { key_info: { key_alias: string } }).key_info.key_alias;
+  alias = ((await callKms(emulator, 'describe-key', { key_id: KEY }, tokens.alice)) as { key_info: { key_alias: string } }).key_info
+    .key_alias;
 });
 beforeEach(async () => stack.emulator.reset());
 
@@ -48,7 +51,8 @@ function refusal(body: GqlBody<unknown>, rule: RegExp): { data: unknown; badInpu
 }
 const REFUSED = { data: null, badInput: true, names: true, kms: 0 };
 /** `{ g0: {totalCount}, ... }` for `n` aliases of the key's grants. */
-const totals = (n: number): Record<string, { totalCount: number }> => Object.fromEntries(Array.from({ length: n }, (_, i) => [`g${i}`, { totalCount: grantIds.length }]));
+const totals = (n: number): Record<string, { totalCount: number }> =>
+  Object.fromEntries(Array.from({ length: n }, (_, i) => [`g${i}`, { totalCount: grantIds.length }]));
 
 describe('server/limits (operation limits)', () => {
   describe('shape limits (graphql-armor) with the default configuration', () => {
@@ -57,22 +61,33 @@ describe('server/limits (operation limits)', () => {
       { limit: 'aliases (15)', over: aliases(16), under: aliases(15), rule: /alias/i },
       { limit: 'directives (10)', over: directives(11), under: directives(10), rule: /directive/i },
       { limit: 'tokens (1000)', over: tokens(1010), under: tokens(990), rule: /token/i },
-    ])('refuses an operation over the $limit limit with BAD_USER_INPUT and no KMS call, and runs one under it', async ({ over, under, rule }) => {
-      const refused = await gql(stack.gw, over, { k: KEY }, stack.alice);
-      const verdict = refusal(refused.body, rule);
-      const accepted = await gql(stack.gw, under, { k: KEY }, stack.alice);
-      expect({ verdict, accepted: { status: accepted.status, errors: accepted.body.errors, data: accepted.body.data !== null } }).toEqual({
-        verdict: REFUSED,
-        accepted: { status: 200, errors: undefined, data: true },
-      });
-    });
+    ])(
+      'refuses an operation over the $limit limit with BAD_USER_INPUT and no KMS call, and runs one under it',
+      async ({ over, under, rule }) => {
+        const refused = await gql(stack.gw, over, { k: KEY }, stack.alice);
+        const verdict = refusal(refused.body, rule);
+        const accepted = await gql(stack.gw, under, { k: KEY }, stack.alice);
+        expect({ verdict, accepted: { status: accepted.status, errors: accepted.body.errors, data: accepted.body.data !== null } }).toEqual(
+          {
+            verdict: REFUSED,
+            accepted: { status: 200, errors: undefined, data: true },
+          },
+        );
+      },
+    );
   });
 
   describe('requested grants limit (sum of first over the operation)', () => {
     it('refuses 6 aliases of first: $n = 1000 (6,000 > 5,000) with BAD_USER_INPUT naming the total, before any KMS call', async () => {
       const { status, body } = await gql(stack.gw, grantAliases(6, '$n'), { k: KEY, n: 1000 }, stack.alice);
       // 200 (data: null) or 400 (a request error) are both fine; a 5xx is not (it is the caller's fault).
-      expect({ status: status === 200 || status === 400, data: body.data ?? null, codes: codes(body), names: (body.errors ?? []).some((e) => /6000 grants/.test(e.message)), kms: stack.emulator.requests }).toEqual({
+      expect({
+        status: status === 200 || status === 400,
+        data: body.data ?? null,
+        codes: codes(body),
+        names: (body.errors ?? []).some((e) => /6000 grants/.test(e.message)),
+        kms: stack.emulator.requests,
+      }).toEqual({
         status: true,
         data: null,
         codes: ['BAD_USER_INPUT'],
@@ -83,7 +98,11 @@ describe('server/limits (operation limits)', () => {
 
     it('refuses 6 aliases of a literal first: 1000 with BAD_USER_INPUT before any KMS call', async () => {
       const { body } = await gql(stack.gw, grantAliases(6, 1000), { k: KEY }, stack.alice);
-      expect({ data: body.data ?? null, codes: codes(body), kms: stack.emulator.requests }).toEqual({ data: null, codes: ['BAD_USER_INPUT'], kms: [] });
+      expect({ data: body.data ?? null, codes: codes(body), kms: stack.emulator.requests }).toEqual({
+        data: null,
+        codes: ['BAD_USER_INPUT'],
+        kms: [],
+      });
     });
 
     it('runs 5 aliases of first: $n = 1000 (exactly 5,000) from one deduplicated KMS call', async () => {
@@ -127,18 +146,33 @@ describe('server/limits (operation limits)', () => {
     });
 
     it('refuses a 5-deep grants query on a gateway started with maxDepth 3, and runs it on the default', async () => {
-      const small = await withGateway(stack.emulator, { maxDepth: 3 }, async (g) => refusal((await gql(g, FIVE_DEEP, { k: KEY }, stack.alice)).body, /depth/i));
+      const small = await withGateway(stack.emulator, { maxDepth: 3 }, async (g) =>
+        refusal((await gql(g, FIVE_DEEP, { k: KEY }, stack.alice)).body, /depth/i),
+      );
       const normal = await gql(stack.gw, FIVE_DEEP, { k: KEY }, stack.alice);
-      expect({ small, normal: normal.body }).toEqual({ small: REFUSED, normal: { data: { grants: { edges: [{ node: { key: { alias } } }] } } } });
+      expect({ small, normal: normal.body }).toEqual({
+        small: REFUSED,
+        normal: { data: { grants: { edges: [{ node: { key: { alias } } }] } } },
+      });
     });
 
     it('refuses 30 tokens on a gateway started with maxTokens 20, and runs 20', async () => {
-      const [over, under] = await withGateway(stack.emulator, { maxTokens: 20 }, async (small) => [(await gql(small, tokens(30), {}, stack.alice)).body, (await gql(small, tokens(20), {}, stack.alice)).body] as const);
+      const [over, under] = await withGateway(
+        stack.emulator,
+        { maxTokens: 20 },
+        async (small) =>
+          [(await gql(small, tokens(30), {}, stack.alice)).body, (await gql(small, tokens(20), {}, stack.alice)).body] as const,
+      );
       expect({ over: refusal(over, /token/i), under }).toEqual({ over: REFUSED, under: { data: { __typename: 'Query' } } });
     });
 
     it('refuses 3 directives on a gateway started with maxDirectives 2, and runs 2', async () => {
-      const [over, under] = await withGateway(stack.emulator, { maxDirectives: 2 }, async (small) => [(await gql(small, directives(3), {}, stack.alice)).body, (await gql(small, directives(2), {}, stack.alice)).body] as const);
+      const [over, under] = await withGateway(
+        stack.emulator,
+        { maxDirectives: 2 },
+        async (small) =>
+          [(await gql(small, directives(3), {}, stack.alice)).body, (await gql(small, directives(2), {}, stack.alice)).body] as const,
+      );
       expect({ over: refusal(over, /directive/i), under }).toEqual({ over: REFUSED, under: { data: { d0: 'Query', d1: 'Query' } } });
     });
   });

@@ -28,7 +28,11 @@ afterAll(async () => prod?.close());
 beforeEach(async () => stack.emulator.reset());
 
 /** A GET of the GraphQL endpoint with `params` in the query string. */
-async function getJson(g: RunningGateway, params: Record<string, string>, headers: Record<string, string>): Promise<{ status: number; json: unknown }> {
+async function getJson(
+  g: RunningGateway,
+  params: Record<string, string>,
+  headers: Record<string, string>,
+): Promise<{ status: number; json: unknown }> {
   const url = new URL(g.graphqlUrl);
   for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
   const response = await fetch(url, { headers: { accept: 'application/json', ...headers } });
@@ -111,7 +115,8 @@ describe('production: __type reveals nothing', () => {
 describe('shape limits that count every field copy and cap the errors reported', () => {
   const typenameAliases = (n: number): string => `query { ${Array.from({ length: n }, (_, i) => `a${i}: __typename`).join(' ')} }`;
   const repeatedTypename = (n: number): string => `query { ${'__typename '.repeat(n)}}`;
-  const codes = (body: { errors?: { extensions?: Record<string, unknown> }[] }): unknown[] => (body.errors ?? []).map((e) => e.extensions?.['code']);
+  const codes = (body: { errors?: { extensions?: Record<string, unknown> }[] }): unknown[] =>
+    (body.errors ?? []).map((e) => e.extensions?.['code']);
 
   it('counts `__typename` aliases against the alias limit (15): 16 are refused with BAD_USER_INPUT, 15 run', async () => {
     const [over, under] = await Promise.all([gql(prod, typenameAliases(16)), gql(prod, typenameAliases(15))]);
@@ -124,7 +129,11 @@ describe('shape limits that count every field copy and cap the errors reported',
   it('counts a field repeated in one selection set against the same limit: 16 repeats are refused, 15 run', async () => {
     const [over, under] = await Promise.all([gql(prod, repeatedTypename(17)), gql(prod, repeatedTypename(16))]);
     expect({
-      over: { data: over.body.data ?? null, codes: codes(over.body), names: over.body.errors?.some((e) => /repeated fields/i.test(e.message)) },
+      over: {
+        data: over.body.data ?? null,
+        codes: codes(over.body),
+        names: over.body.errors?.some((e) => /repeated fields/i.test(e.message)),
+      },
       under: under.body,
     }).toEqual({ over: { data: null, codes: ['BAD_USER_INPUT'], names: true }, under: { data: { __typename: 'Query' } } });
   });
@@ -159,12 +168,20 @@ describe('graphql-cop against production, with a token', () => {
   const copHeaders = (): Record<string, string> => ({ 'user-agent': 'graphql-cop/1.15', accept: '*/*', ...stack.alice });
 
   /** Python's `len()` of a decoded JSON value, as graphql-cop applies it to bodies. */
-  const pyLen = (value: unknown): number => (Array.isArray(value) ? value.length : typeof value === 'object' && value !== null ? Object.keys(value).length : 0);
+  const pyLen = (value: unknown): number =>
+    Array.isArray(value) ? value.length : typeof value === 'object' && value !== null ? Object.keys(value).length : 0;
   const at = (value: unknown, ...path: (string | number)[]): unknown =>
-    path.reduce<unknown>((v, key) => (typeof v === 'object' && v !== null ? (v as Record<string | number, unknown>)[key] : undefined), value);
+    path.reduce<unknown>(
+      (v, key) => (typeof v === 'object' && v !== null ? (v as Record<string | number, unknown>)[key] : undefined),
+      value,
+    );
 
   const post = async (g: RunningGateway, body: unknown): Promise<{ json: unknown; text: string }> => {
-    const response = await fetch(g.graphqlUrl, { method: 'POST', headers: { ...copHeaders(), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(g.graphqlUrl, {
+      method: 'POST',
+      headers: { ...copHeaders(), 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     const text = await response.text();
     return { json: parseJson(text), text };
   };
@@ -179,8 +196,10 @@ describe('graphql-cop against production, with a token', () => {
 
   /** Each probe: true when graphql-cop would report it. */
   const PROBES: Record<string, (g: RunningGateway) => Promise<boolean>> = {
-    'Field Suggestions': async (g) => String(at((await graphQuery(g, 'query cop { __schema { directive } }')).json, 'errors', 0, 'message') ?? '').includes('Did you mean'),
-    Introspection: async (g) => Boolean(at((await graphQuery(g, 'query cop { __schema { types { name fields { name } } } }')).json, 'data', '__schema', 'types')),
+    'Field Suggestions': async (g) =>
+      String(at((await graphQuery(g, 'query cop { __schema { directive } }')).json, 'errors', 0, 'message') ?? '').includes('Did you mean'),
+    Introspection: async (g) =>
+      Boolean(at((await graphQuery(g, 'query cop { __schema { types { name fields { name } } } }')).json, 'data', '__schema', 'types')),
     'GraphQL IDE': async (g) => {
       const heuristics = ['graphiql.min.css', 'GraphQL Playground', 'GraphiQL', 'graphql-playground'];
       for (const path of ['/graphiql', '/playground', '/console', '/graphql']) {
@@ -189,24 +208,40 @@ describe('graphql-cop against production, with a token', () => {
       }
       return false;
     },
-    'GET based Queries (possible CSRF)': async (g) => Boolean(at((await copGet(g.graphqlUrl, { query: 'query cop {__typename}' })).json, 'data', '__typename')),
+    'GET based Queries (possible CSRF)': async (g) =>
+      Boolean(at((await copGet(g.graphqlUrl, { query: 'query cop {__typename}' })).json, 'data', '__typename')),
     'Alias Overloading': async (g) => {
       const aliases = Array.from({ length: 101 }, (_, i) => `alias${i}:__typename \n`).join('');
       return Boolean(at((await graphQuery(g, `query cop { ${aliases} }`)).json, 'data', 'alias100'));
     },
-    'Array-based Query Batching': async (g) => pyLen((await post(g, Array.from({ length: 10 }, () => ({ query: 'query cop { __typename }' })))).json) >= 10,
-    'Field Duplication': async (g) => Boolean(at((await graphQuery(g, `query cop { ${'__typename \n'.repeat(500)}} `)).json, 'data', '__typename')),
+    'Array-based Query Batching': async (g) =>
+      pyLen(
+        (
+          await post(
+            g,
+            Array.from({ length: 10 }, () => ({ query: 'query cop { __typename }' })),
+          )
+        ).json,
+      ) >= 10,
+    'Field Duplication': async (g) =>
+      Boolean(at((await graphQuery(g, `query cop { ${'__typename \n'.repeat(500)}} `)).json, 'data', '__typename')),
     'Tracing Mode': async (g) => {
       const { json, text } = await graphQuery(g, 'query cop { __typename }');
-      return Boolean(at(json, 'errors', 0, 'extensions', 'tracing') ?? at(json, 'extensions', 'tracing')) || text.toLowerCase().includes('stacktrace');
+      return (
+        Boolean(at(json, 'errors', 0, 'extensions', 'tracing') ?? at(json, 'extensions', 'tracing')) ||
+        text.toLowerCase().includes('stacktrace')
+      );
     },
-    'Directive Overloading': async (g) => pyLen(at((await graphQuery(g, 'query cop { __typename @aa@aa@aa@aa@aa@aa@aa@aa@aa@aa }')).json, 'errors')) === 10,
+    'Directive Overloading': async (g) =>
+      pyLen(at((await graphQuery(g, 'query cop { __typename @aa@aa@aa@aa@aa@aa@aa@aa@aa@aa }')).json, 'errors')) === 10,
     'Introspection-based Circular Query': async (g) => {
       const q = 'query cop { __schema { types { fields { type { fields { type { fields { type { fields { type { name } } } } } } } } } } }';
       return pyLen(at((await graphQuery(g, q)).json, 'data', '__schema', 'types')) > 25;
     },
-    'Mutation is allowed over GET (possible CSRF)': async (g) => Boolean(at((await copGet(g.graphqlUrl, { query: 'mutation cop {__typename}' })).json, 'data', '__typename')),
-    'POST based url-encoded query (possible CSRF)': async (g) => Boolean(at((await copGet(g.graphqlUrl, { query: 'query cop {__typename}' }, 'POST')).json, 'data', '__typename')),
+    'Mutation is allowed over GET (possible CSRF)': async (g) =>
+      Boolean(at((await copGet(g.graphqlUrl, { query: 'mutation cop {__typename}' })).json, 'data', '__typename')),
+    'POST based url-encoded query (possible CSRF)': async (g) =>
+      Boolean(at((await copGet(g.graphqlUrl, { query: 'query cop {__typename}' }, 'POST')).json, 'data', '__typename')),
     'Unhandled Errors Detection': async (g) => {
       const { json, text } = await graphQuery(g, 'qwerty cop { abc }');
       return Boolean(at(json, 'errors', 0, 'extensions', 'exception')) || text.toLowerCase().includes('"extensions":{"exception":');

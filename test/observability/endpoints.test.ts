@@ -22,7 +22,11 @@ describe('server/endpoints (/health, /ready, /metrics)', () => {
       const readyUp = await raw(`${gw.url}/ready`);
       await upstream.close();
       // The readiness answer is reused for READY_CACHE_MS; poll past it rather than sleep.
-      const readyDown = await retryUntil(() => raw(`${gw.url}/ready`), (r) => r.status === 503, { deadlineMs: READY_CACHE_MS + 3000, intervalMs: 50 });
+      const readyDown = await retryUntil(
+        () => raw(`${gw.url}/ready`),
+        (r) => r.status === 503,
+        { deadlineMs: READY_CACHE_MS + 3000, intervalMs: 50 },
+      );
       const healthDown = await raw(`${gw.url}/health`);
       expect({ health: health.status, readyUp: readyUp.status, readyDown: readyDown.status, healthDown: healthDown.status }).toEqual({
         health: 200,
@@ -37,7 +41,9 @@ describe('server/endpoints (/health, /ready, /metrics)', () => {
       await upstream.close();
       const gw = keep(await gatewayOn(upstream));
       const ready = await raw(`${gw.url}/ready`);
-      expect({ status: ready.status, leaks: ready.text.includes(upstream.url) || ready.text.includes(new URL(upstream.url).host) }).toEqual({ status: 503, leaks: false });
+      expect({ status: ready.status, leaks: ready.text.includes(upstream.url) || ready.text.includes(new URL(upstream.url).host) }).toEqual(
+        { status: 503, leaks: false },
+      );
     });
   });
 

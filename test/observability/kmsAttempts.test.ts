@@ -16,7 +16,11 @@ async function callsByStatus(action: string): Promise<Record<string, number>> {
 
 describe('metrics: gateway_kms_calls_total', () => {
   it('counts every attempt with its own status: 429, 429, then 200 is three calls, two of them 429', async () => {
-    stack.emulator.faults.set({ action: 'list-grants', times: 2, effect: { kind: 'error', status: 429, shape: 'apigw', code: 'APIGW.0308' } });
+    stack.emulator.faults.set({
+      action: 'list-grants',
+      times: 2,
+      effect: { kind: 'error', status: 429, shape: 'apigw', code: 'APIGW.0308' },
+    });
     const result = await gql(stack.gw, `query($k: ID!) { grants(keyId: $k, first: 1) { totalCount } }`, { k: DEMO.keys.app }, stack.alice);
     expect(result.body.errors).toBeUndefined();
     expect({

@@ -98,10 +98,19 @@ describe('observability/plugin (the per-operation log line, request ids)', () =>
       const query = `query Q($k: ID!, $note: ID!) { grants(keyId: $k, first: 1) { totalCount } n: node(id: $note) { id } }`;
       await gql(gw, query, { k: KEY, note: SECRET_VARIABLE }, { 'x-auth-token': SECRET_HEADER_TOKEN });
       await gql(gw, query, { k: KEY, note: SECRET_VARIABLE }, { authorization: `Bearer ${SECRET_BEARER_TOKEN}` });
-      await gql(gw, query, { k: `${SECRET_VARIABLE}-key`, note: SECRET_VARIABLE }, { 'x-auth-token': SECRET_HEADER_TOKEN, authorization: `Bearer ${SECRET_BEARER_TOKEN}` });
+      await gql(
+        gw,
+        query,
+        { k: `${SECRET_VARIABLE}-key`, note: SECRET_VARIABLE },
+        { 'x-auth-token': SECRET_HEADER_TOKEN, authorization: `Bearer ${SECRET_BEARER_TOKEN}` },
+      );
       await gql(gw, query, { k: KEY, note: SECRET_VARIABLE }, stack.alice);
       // A request yoga refuses before execution, with the token in the header.
-      await raw(gw.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-auth-token': SECRET_HEADER_TOKEN }, body: '{"query": ' });
+      await raw(gw.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-auth-token': SECRET_HEADER_TOKEN },
+        body: '{"query": ',
+      });
       const text = log.text();
       expect({
         operationLines: operationLines(log).length,
@@ -142,7 +151,11 @@ describe('observability/plugin (the per-operation log line, request ids)', () =>
       const { gw, log } = await gatewayLogging('info');
       const result = await gql(gw, ONE_GRANT, { k: KEY }, header === undefined ? stack.alice : { ...stack.alice, 'x-request-id': header });
       const id = result.headers.get('x-request-id') ?? '';
-      expect({ uuid: UUID.test(id), kms: stack.emulator.requests.map((r) => r.headers['x-request-id']), log: operationLines(log).map((l) => l['requestId']) }).toEqual({
+      expect({
+        uuid: UUID.test(id),
+        kms: stack.emulator.requests.map((r) => r.headers['x-request-id']),
+        log: operationLines(log).map((l) => l['requestId']),
+      }).toEqual({
         uuid: true,
         kms: [id],
         log: [id],

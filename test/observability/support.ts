@@ -19,7 +19,11 @@ export interface MemoryLog {
  * A gateway on `emulator` logging at `level` into memory, with no read retries (so every KMS
  * call is one attempt); the caller closes it.
  */
-export async function loggingGateway(emulator: RunningEmulator, level: string, overrides: Partial<GatewayConfig> = {}): Promise<{ gw: RunningGateway; log: MemoryLog }> {
+export async function loggingGateway(
+  emulator: RunningEmulator,
+  level: string,
+  overrides: Partial<GatewayConfig> = {},
+): Promise<{ gw: RunningGateway; log: MemoryLog }> {
   const chunks: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer | string, _encoding, callback) {

@@ -17,18 +17,16 @@ describe('relay/connection', () => {
   describe.for(STARTS)('%s', ([, from, firsts]) => {
     it('fails with UPSTREAM_ERROR when next_marker stops changing, instead of looping', async () => {
       const source = scriptedSource(() => ({ grants: [fixtureGrant(0)], next_marker: 'stuck', truncated: 'true', total: 100 }));
-      expect([
-        await rejectionOf(assembleConnection(from, 10, source.fetchPage, CURSORS)),
-        source.calls.map((call) => call.marker),
-      ]).toEqual([UPSTREAM_ERROR, ['', 'stuck']]);
+      expect([await rejectionOf(assembleConnection(from, 10, source.fetchPage, CURSORS)), source.calls.map((call) => call.marker)]).toEqual(
+        [UPSTREAM_ERROR, ['', 'stuck']],
+      );
     });
 
     it('fails with UPSTREAM_ERROR on empty truncated pages whose next_marker does not change', async () => {
       const source = scriptedSource(() => ({ grants: [], next_marker: 'stuck', truncated: 'true', total: 100 }));
-      expect([
-        await rejectionOf(assembleConnection(from, 10, source.fetchPage, CURSORS)),
-        source.calls.map((call) => call.marker),
-      ]).toEqual([UPSTREAM_ERROR, ['', 'stuck']]);
+      expect([await rejectionOf(assembleConnection(from, 10, source.fetchPage, CURSORS)), source.calls.map((call) => call.marker)]).toEqual(
+        [UPSTREAM_ERROR, ['', 'stuck']],
+      );
     });
 
     it.for(firsts)(

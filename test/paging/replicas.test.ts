@@ -67,8 +67,15 @@ describe('relay/cursor across replicas (two gateway processes sharing CURSOR_SEC
         if (!connection.pageInfo.hasNextPage) break;
         after = connection.pageInfo.endCursor;
       }
-      const byReplica = (n: number): number => kmsCalls(emulator, 'list-grants').filter((r) => r.headers['x-request-id'] === `replica-${n}`).length;
-      expect({ kmsOrder: kmsOrder.length, seen, served, totals: [...totals], kmsCallsFrom: { replica0: byReplica(0) > 0, replica1: byReplica(1) > 0 } }).toEqual({
+      const byReplica = (n: number): number =>
+        kmsCalls(emulator, 'list-grants').filter((r) => r.headers['x-request-id'] === `replica-${n}`).length;
+      expect({
+        kmsOrder: kmsOrder.length,
+        seen,
+        served,
+        totals: [...totals],
+        kmsCallsFrom: { replica0: byReplica(0) > 0, replica1: byReplica(1) > 0 },
+      }).toEqual({
         kmsOrder: 100,
         seen: kmsOrder,
         served: [8, 7],

@@ -10,7 +10,11 @@ import { staleReason, writeStamp } from '../../scripts/buildStamp.js';
  * or package-lock.json pins another version (and not when npm merely rewrites it).
  */
 
-const LOCK = { name: 'p', lockfileVersion: 3, packages: { '': { name: 'p' }, 'node_modules/graphql': { version: '16.15.0' }, 'node_modules/tsx': { version: '4.23.15' } } };
+const LOCK = {
+  name: 'p',
+  lockfileVersion: 3,
+  packages: { '': { name: 'p' }, 'node_modules/graphql': { version: '16.15.0' }, 'node_modules/tsx': { version: '4.23.15' } },
+};
 const FILES: Record<string, string> = {
   'schema.graphql': 'type Query { a: Int }',
   'src/server/main.ts': 'export {};',

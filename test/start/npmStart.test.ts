@@ -43,12 +43,19 @@ describe('npm start (scripts/start.js, no configuration)', () => {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-auth-token': token },
         body: JSON.stringify({
-          query: 'query($k: ID!, $a: String) { grants(keyId: $k, first: 30, after: $a) { totalCount pageInfo { hasNextPage endCursor } edges { node { grantId } } } }',
+          query:
+            'query($k: ID!, $a: String) { grants(keyId: $k, first: 30, after: $a) { totalCount pageInfo { hasNextPage endCursor } edges { node { grantId } } } }',
           variables: { k: keyId, a: after },
         }),
       });
       const body = (await response.json()) as {
-        data: { grants: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: { grantId: string } }[] } };
+        data: {
+          grants: {
+            totalCount: number;
+            pageInfo: { hasNextPage: boolean; endCursor: string | null };
+            edges: { node: { grantId: string } }[];
+          };
+        };
       };
       const { pageInfo, edges, totalCount } = body.data.grants;
       seen.push(...edges.map((edge) => edge.node.grantId));

@@ -82,21 +82,34 @@ afterAll(async () => {
 // Each test starts processes of its own and waits on them: they run side by side.
 describe.concurrent('the production install (npm run build && npm prune --omit=dev)', () => {
   it('leaves none of the development dependencies the product does not run on', ({ expect }) => {
-    expect({ prune: prune.code, left: DEV_ONLY.filter((name) => existsSync(join(COPY, 'node_modules', name))) }).toEqual({ prune: 0, left: [] });
+    expect({ prune: prune.code, left: DEV_ONLY.filter((name) => existsSync(join(COPY, 'node_modules', name))) }).toEqual({
+      prune: 0,
+      left: [],
+    });
   });
 
   it('serves GraphQL from the built output on NODE_ENV=production npm start with KMS_ENDPOINT, without rebuilding', async ({ expect }) => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const gateway = await npmStart(
-      { NODE_ENV: 'production', KMS_ENDPOINT: emulator.url, KMS_PROJECT_ID: emulator.projectId, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'silent' },
+      {
+        NODE_ENV: 'production',
+        KMS_ENDPOINT: emulator.url,
+        KMS_PROJECT_ID: emulator.projectId,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        LOG_LEVEL: 'silent',
+      },
       `KMS grants gateway: ${url}/graphql`,
     );
     try {
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-auth-token': emulator.demo['alice']?.token ?? '' },
-        body: JSON.stringify({ query: 'query($k: ID!) { grants(keyId: $k, first: 3) { totalCount edges { node { keyId } } } }', variables: { k: DEMO.keys.full } }),
+        body: JSON.stringify({
+          query: 'query($k: ID!) { grants(keyId: $k, first: 3) { totalCount edges { node { keyId } } } }',
+          variables: { k: DEMO.keys.full },
+        }),
       });
       const [health, ready] = await Promise.all([fetch(`${url}/health`), fetch(`${url}/ready`)]);
       expect({
@@ -122,7 +135,11 @@ describe.concurrent('the production install (npm run build && npm prune --omit=d
     ['with NODE_ENV=production', { NODE_ENV: 'production' }],
   ])('exits 1 on npm start without KMS_ENDPOINT (%s), saying what to set', async ([_name, env], { expect }) => {
     const { code, output } = await npm(['start'], { ...env, PORT: String(await freePort()) }, 8000);
-    expect({ code, says: SAYS_WHAT_TO_SET.test(output), served: output.includes('KMS grants gateway:') }).toEqual({ code: 1, says: true, served: false });
+    expect({ code, says: SAYS_WHAT_TO_SET.test(output), served: output.includes('KMS grants gateway:') }).toEqual({
+      code: 1,
+      says: true,
+      served: false,
+    });
   });
 });
 

@@ -9,7 +9,10 @@ import { acceptsConnections, kmsEnv, printed, spawnGateway, type GatewayProcess 
 // is made slow where a test says so. Grace and keep-alive times are a minute, so a gateway that
 // waited for either instead of stopping promptly would still be running at EXIT_DEADLINE_MS.
 const KEY = DEMO.keys.backup;
-const QUERY = JSON.stringify({ query: `query($k: ID!) { grants(keyId: $k, first: 10) { totalCount edges { node { grantId } } } }`, variables: { k: KEY } });
+const QUERY = JSON.stringify({
+  query: `query($k: ID!) { grants(keyId: $k, first: 10) { totalCount edges { node { grantId } } } }`,
+  variables: { k: KEY },
+});
 /** How long KMS holds the in-flight request: the drain is observed inside this window. */
 const UPSTREAM_LATENCY_MS = 500;
 const MINUTE = '60000';
@@ -19,18 +22,25 @@ const EXIT_DEADLINE_MS = 5000;
 /** POSTs the query over node:http with a keep-alive agent (as a load balancer would), answering status and parsed body. */
 function post(url: string, agent: Agent, token: string): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}/graphql`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'x-auth-token': token } }, (res) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as unknown }));
-    });
+    const req = request(
+      `${url}/graphql`,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'x-auth-token': token } },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as unknown }));
+      },
+    );
     req.on('error', reject);
     req.end(QUERY);
   });
 }
 
 /** How the process ended, or 'still running' when it has not within `ms`. */
-async function exitWithin(gateway: GatewayProcess, ms: number): Promise<{ code: number | null; signal: NodeJS.Signals | null } | 'still running'> {
+async function exitWithin(
+  gateway: GatewayProcess,
+  ms: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null } | 'still running'> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'still running'>((resolve) => (timer = setTimeout(() => resolve('still running'), ms)));
   const exit = await Promise.race([gateway.exited.then(({ code, signal }) => ({ code, signal })), late]);
@@ -67,10 +77,18 @@ describe('server/main (graceful shutdown of the gateway process)', () => {
       let answered = false;
       const inFlight = post(gateway.url, agent, token).finally(() => (answered = true));
       // Signal only once the request is inside KMS, so it is truly in flight.
-      const arrived = await retryUntil(async () => kmsCalls(emulator, 'list-grants').length, (n) => n === 1, { deadlineMs: 5000, intervalMs: 5 });
+      const arrived = await retryUntil(
+        async () => kmsCalls(emulator, 'list-grants').length,
+        (n) => n === 1,
+        { deadlineMs: 5000, intervalMs: 5 },
+      );
       gateway.child.kill('SIGTERM');
       await printed(gateway, 'SIGTERM: finishing in-flight requests');
-      const accepts = await retryUntil(() => acceptsConnections(gateway.url), (open) => !open, { deadlineMs: 2000, intervalMs: 10 });
+      const accepts = await retryUntil(
+        () => acceptsConnections(gateway.url),
+        (open) => !open,
+        { deadlineMs: 2000, intervalMs: 10 },
+      );
       const answeredBeforeRefusal = answered;
       const answer = await inFlight;
       const exit = await exitWithin(gateway, EXIT_DEADLINE_MS);
@@ -86,14 +104,17 @@ describe('server/main (graceful shutdown of the gateway process)', () => {
   });
 
   describe('idle stop', () => {
-    it.each(['SIGTERM', 'SIGINT'] as const)('exits 0 on %s at once, not after the keep-alive timeout, though an idle keep-alive connection is open', async (signal) => {
-      const gateway = gateways[signal];
-      const agent = new Agent({ keepAlive: true });
-      const answer = await post(gateway.url, agent, token); // leaves an idle keep-alive socket behind
-      gateway.child.kill(signal);
-      const exit = await exitWithin(gateway, EXIT_DEADLINE_MS);
-      agent.destroy();
-      expect({ answer: answer.status, exit }).toEqual({ answer: 200, exit: { code: 0, signal: null } });
-    });
+    it.each(['SIGTERM', 'SIGINT'] as const)(
+      'exits 0 on %s at once, not after the keep-alive timeout, though an idle keep-alive connection is open',
+      async (signal) => {
+        const gateway = gateways[signal];
+        const agent = new Agent({ keepAlive: true });
+        const answer = await post(gateway.url, agent, token); // leaves an idle keep-alive socket behind
+        gateway.child.kill(signal);
+        const exit = await exitWithin(gateway, EXIT_DEADLINE_MS);
+        agent.destroy();
+        expect({ answer: answer.status, exit }).toEqual({ answer: 200, exit: { code: 0, signal: null } });
+      },
+    );
   });
 });

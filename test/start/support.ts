@@ -25,7 +25,12 @@ export async function spawnGateway(env: Record<string, string>, startupMs = 15_0
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const ready = `KMS grants gateway: ${url}/graphql`;
-  const gateway = await spawnScript('dist/server/main.js', { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'silent', ...env }, ready, startupMs);
+  const gateway = await spawnScript(
+    'dist/server/main.js',
+    { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'silent', ...env },
+    ready,
+    startupMs,
+  );
   return { ...gateway, url, graphqlUrl: `${url}/graphql` };
 }
 
@@ -66,7 +71,10 @@ export function printed(proc: ScriptProcess, text: string, deadlineMs = 10_000):
       if (proc.output().includes(text)) done();
     };
     const onExit = (): void => done(new Error(`exited before printing ${JSON.stringify(text)}; output:\n${proc.output()}`));
-    const timer = setTimeout(() => done(new Error(`did not print ${JSON.stringify(text)} within ${deadlineMs} ms; output:\n${proc.output()}`)), deadlineMs);
+    const timer = setTimeout(
+      () => done(new Error(`did not print ${JSON.stringify(text)} within ${deadlineMs} ms; output:\n${proc.output()}`)),
+      deadlineMs,
+    );
     // The process's own output listener was attached first, so output() already holds each chunk when `check` runs.
     for (const stream of streams) stream.on('data', check);
     proc.child.once('exit', onExit);

@@ -102,11 +102,7 @@ export function authorizationHeader(accessKey: string, signedHeaders: string, si
  * `x-sdk-content-sha256` that is unsigned or (unless `UNSIGNED-PAYLOAD`) not the body's hash, and
  * a wrong signature (compared in constant time). Never throws unless `secretFor` does.
  */
-export function verifySignature(
-  req: SignableRequest,
-  secretFor: (accessKey: string) => string | undefined,
-  now: Date,
-): VerifyResult {
+export function verifySignature(req: SignableRequest, secretFor: (accessKey: string) => string | undefined, now: Date): VerifyResult {
   const authorization = headerValue(req.headers, 'authorization');
   if (authorization === undefined) return fail('Authorization header is missing');
   const auth = parseAuthorization(authorization);

@@ -41,7 +41,9 @@ export function registerKmsRoutes(app: FastifyInstance, deps: EmulatorDeps): voi
     // Lists: markers translated both ways (markers.ts), and answers cached when asked to.
     const scope = `${action}:${caller.user.id}:${String(received['key_id'] ?? '')}:${String(received['key_state'] ?? '')}`;
     const body = { ...received, marker: deps.markers.resolve(scope, received['marker']) };
-    const cacheKey = deps.settings.answerCache ? `${caller.projectId}|${scope}|${JSON.stringify({ ...body, sequence: undefined })}` : undefined;
+    const cacheKey = deps.settings.answerCache
+      ? `${caller.projectId}|${scope}|${JSON.stringify({ ...body, sequence: undefined })}`
+      : undefined;
     const cached = cacheKey === undefined ? undefined : answers.get(cacheKey);
     if (cached !== undefined && cached.version === deps.store.version) return reply.type('application/json').send(cached.text);
     const page = (await handler({ caller, body, deps })) as { next_marker: string };

@@ -11,6 +11,7 @@ import { nullWhenNotFound } from '../notFound.ts';
 export const node: NonNullable<QueryResolvers['node']> = (_parent, args, context) => {
   const ref = decodeGlobalId(args.id);
   const loaders = context.loaders();
-  const lookup: Promise<KmsGrant | KmsKeyDetails | null> = ref.type === 'Key' ? loaders.keys.load(ref.keyId) : findGrant(loaders, ref.keyId, ref.grantId);
+  const lookup: Promise<KmsGrant | KmsKeyDetails | null> =
+    ref.type === 'Key' ? loaders.keys.load(ref.keyId) : findGrant(loaders, ref.keyId, ref.grantId);
   return nullWhenNotFound(lookup);
 };

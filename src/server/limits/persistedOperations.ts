@@ -31,7 +31,8 @@ export function loadPersistedOperations(file: string): Map<string, { text: strin
   const byHash = new Map<string, { text: string; document: DocumentNode }>();
   for (const [hash, text] of Object.entries(list)) {
     const key = hashKey(hash);
-    if (key === undefined || typeof text !== 'string') throw new Error(`${file}: ${JSON.stringify(hash)} is not "sha256:<64 hex digits>" -> document text`);
+    if (key === undefined || typeof text !== 'string')
+      throw new Error(`${file}: ${JSON.stringify(hash)} is not "sha256:<64 hex digits>" -> document text`);
     byHash.set(key, { text, document: parse(text) });
   }
   return byHash;
@@ -41,7 +42,8 @@ export function loadPersistedOperations(file: string): Map<string, { text: strin
 export function persistedOperationsFor(file: string | undefined, projectList: string, only: boolean): PersistedOperations {
   const path = file ?? (existsSync(projectList) ? projectList : undefined);
   const byHash = path === undefined ? new Map() : loadPersistedOperations(path);
-  if (only && byHash.size === 0) throw new Error('PERSISTED_OPERATIONS_ONLY is set but there are no persisted operations (PERSISTED_OPERATIONS_FILE)');
+  if (only && byHash.size === 0)
+    throw new Error('PERSISTED_OPERATIONS_ONLY is set but there are no persisted operations (PERSISTED_OPERATIONS_FILE)');
   return { byHash, only };
 }
 
@@ -60,8 +62,7 @@ function requestedHash(params: { extensions?: Record<string, unknown> } & Record
   return undefined;
 }
 
-const requestError = (message: string) =>
-  createGraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+const requestError = (message: string) => createGraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
 
 /**
  * Runs the listed document a request names by hash. An unknown hash is `PersistedQueryNotFound`
@@ -76,7 +77,10 @@ export function usePersistedOperations({ byHash, only }: PersistedOperations): P
       const raw = params as typeof params & Record<string, unknown>;
       const hash = requestedHash(raw);
       if (hash === undefined) {
-        if (only) throw requestError('PersistedQueryOnly: this gateway runs only its persisted operations; send the document hash (extensions.persistedQuery.sha256Hash, or documentId)');
+        if (only)
+          throw requestError(
+            'PersistedQueryOnly: this gateway runs only its persisted operations; send the document hash (extensions.persistedQuery.sha256Hash, or documentId)',
+          );
         return;
       }
       const key = hashKey(hash);

@@ -33,7 +33,8 @@ export function useRequestPolicy(): Plugin {
         for (const error of one.errors as Array<{ extensions?: Record<string, unknown> }>) {
           const original = error.extensions?.originalError;
           // Keep the entry (yoga's status choice depends on it), drop the echoed text.
-          if (typeof original === 'object' && original !== null) error.extensions!.originalError = { name: (original as { name?: unknown }).name ?? 'Error', message: 'not shown' };
+          if (typeof original === 'object' && original !== null)
+            error.extensions!.originalError = { name: (original as { name?: unknown }).name ?? 'Error', message: 'not shown' };
         }
       }
     },

@@ -32,7 +32,11 @@ interface CostNode {
  * each lookup of one grant. Aliases and fragments included. Unknown or invalid values count as
  * the default (the resolver rejects them).
  */
-export function requestedGrants(document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown>): number {
+export function requestedGrants(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown>,
+): number {
   return cost(shapeOf(document, operationName), 1, variables);
 }
 
@@ -72,7 +76,12 @@ function shapeOf(document: DocumentNode, operationName: string | null | undefine
  * The cost nodes under `set` (at `depth` below the root), fragments flattened (a spread cycle, a
  * validation error, is not followed).
  */
-function collect(set: SelectionSetNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>, seen: ReadonlySet<string>, depth: number): CostNode[] {
+function collect(
+  set: SelectionSetNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  seen: ReadonlySet<string>,
+  depth: number,
+): CostNode[] {
   const nodes: CostNode[] = [];
   for (const selection of set.selections) {
     if (selection.kind === Kind.FIELD) {
@@ -85,7 +94,8 @@ function collect(set: SelectionSetNode, fragments: ReadonlyMap<string, FragmentD
       nodes.push(...collect(selection.selectionSet, fragments, seen, depth));
     } else {
       const fragment = fragments.get(selection.name.value);
-      if (fragment !== undefined && !seen.has(fragment.name.value)) nodes.push(...collect(fragment.selectionSet, fragments, new Set([...seen, fragment.name.value]), depth));
+      if (fragment !== undefined && !seen.has(fragment.name.value))
+        nodes.push(...collect(fragment.selectionSet, fragments, new Set([...seen, fragment.name.value]), depth));
     }
   }
   return nodes;
@@ -112,7 +122,12 @@ export function useRequestedGrantsLimit(max: number): Plugin {
       const total = requestedGrants(args.document, args.operationName, (args.variableValues ?? {}) as Record<string, unknown>);
       if (total > max) {
         setResultAndStopExecution({
-          errors: [gatewayError('BAD_USER_INPUT', `This operation asks for ${total} grants and keys; the limit is ${max} per operation (sum of \`first\`, nested ones multiplied)`)],
+          errors: [
+            gatewayError(
+              'BAD_USER_INPUT',
+              `This operation asks for ${total} grants and keys; the limit is ${max} per operation (sum of \`first\`, nested ones multiplied)`,
+            ),
+          ],
         });
       }
     },

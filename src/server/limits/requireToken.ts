@@ -23,7 +23,10 @@ export interface RootField {
  * The operation's type and its root fields that need KMS (all but `__typename` and
  * introspection), fragments included, in document order, one per response key. Pure.
  */
-export function kmsRootFields(document: DocumentNode, operationName: string | null | undefined): { type: OperationTypeNode | undefined; fields: RootField[] } {
+export function kmsRootFields(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+): { type: OperationTypeNode | undefined; fields: RootField[] } {
   const fields = new Map<string, RootField>();
   for (const field of rootFields(document, operationName)) {
     const key = field.alias?.value ?? field.name.value;
@@ -53,9 +56,7 @@ export function useTokenRequired(): Plugin<GatewayContext> {
       if (!nonNull) return;
       setResultAndStopExecution({
         data: null,
-        errors: fields.map((field) =>
-          gatewayError('UNAUTHENTICATED', args.contextValue.noTokenMessage, { path: [field.key] }),
-        ),
+        errors: fields.map((field) => gatewayError('UNAUTHENTICATED', args.contextValue.noTokenMessage, { path: [field.key] })),
       });
     },
   };
