@@ -1,5 +1,6 @@
 import type { KeyResolvers } from '../generated/resolvers-types.ts';
 import { fromEpochMs, toKeyState } from '../kms/translate.ts';
+import { selectedCursors } from '../relay/connection.ts';
 import { grantsConnection } from '../relay/connectionId.ts';
 import { keyGlobalId } from '../relay/globalId.ts';
 import { grantConnection } from './grantConnection.ts';
@@ -19,5 +20,5 @@ export const Key: KeyResolvers = {
   origin: (key) => key.origin || null,
   createdAt: (key) => fromEpochMs(key.creation_date),
   scheduledDeletionAt: (key) => fromEpochMs(key.scheduled_deletion_date),
-  grants: (key, args, context) => grantConnection(context, grantsConnection(key.key_id), args),
+  grants: (key, args, context, info) => grantConnection(context, grantsConnection(key.key_id), args, selectedCursors(info)),
 };

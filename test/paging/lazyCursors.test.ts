@@ -157,4 +157,15 @@ describe('cursors signed only when selected (relay/connection.ts)', () => {
     const end = await signed('{ retirableGrants(first: 3) { pageInfo { endCursor } } }');
     expect({ none: none.signatures, end: end.signatures }).toEqual({ none: 0, end: 1 });
   });
+
+  it('does the same for keys and Key.grants', async () => {
+    const none = await signed('{ keys(first: 5) { pageInfo { hasNextPage } edges { node { keyId grants(first: 3) { totalCount } } } } }');
+    const keysEnd = await signed('{ keys(first: 5) { pageInfo { endCursor } edges { node { keyId } } } }');
+    const grantsEnd = await signed('{ keys(first: 2) { edges { node { grants(first: 3) { pageInfo { endCursor } } } } } }');
+    expect({ none: none.signatures, keysEnd: keysEnd.signatures, grantsEnd: grantsEnd.signatures }).toEqual({
+      none: 0,
+      keysEnd: 1,
+      grantsEnd: 2,
+    });
+  });
 });
