@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import got from 'got';
 import type { KmsDescribeKeyResponse, KmsGrant, KmsGrantPage } from '../src/kms/types.ts';
+import { GRANT_FIELDS } from './peers/naive-resolvers.ts';
 import { LIGHT, NODE } from './workloads.ts';
 
 const base = `${process.env.KMS_ENDPOINT ?? ''}/v1.0/${process.env.KMS_PROJECT_ID ?? ''}/kms/`;
@@ -28,21 +29,10 @@ function kms<T>(action: string, token: string, json: object): Promise<T> {
 
 const b64 = (text: string): string => Buffer.from(text).toString('base64url');
 
-/** Each Grant field the workloads select, from a KMS grant. */
-const GRANT_FIELDS: Record<string, (g: KmsGrant) => unknown> = {
-  id: (g) => b64(`Grant:${g.key_id}:${g.grant_id}`),
-  grantId: (g) => g.grant_id,
-  keyId: (g) => g.key_id,
-  name: (g) => g.name ?? null,
-  granteePrincipal: (g) => g.grantee_principal ?? null,
-  granteePrincipalType: (g) => (g.grantee_principal_type ?? 'user').toUpperCase(),
-  operations: (g) => g.operations.map((op) => op.toUpperCase().replaceAll('-', '_')),
-  issuingPrincipal: (g) => g.issuing_principal ?? null,
-  retiringPrincipal: (g) => g.retiring_principal ?? null,
-  createdAt: (g) => new Date(Number(g.creation_date)).toISOString(),
-};
+/** Each Grant field the workloads select, from a KMS grant (the same functions as the naive peers'). */
+const GRANT_FIELD_OF: Record<string, (g: KmsGrant) => unknown> = GRANT_FIELDS;
 const fieldsOf = (selection: string): Array<[string, (g: KmsGrant) => unknown]> =>
-  selection.split(' ').map((f) => [f, GRANT_FIELDS[f] ?? (() => null)]);
+  selection.split(' ').map((f) => [f, GRANT_FIELD_OF[f] ?? (() => null)]);
 /** The selections of workloads.ts, so the proxy answers exactly the fields the GraphQL systems do. */
 const W1_FIELDS = fieldsOf('id name operations');
 const LIGHT_FIELDS = fieldsOf(LIGHT);

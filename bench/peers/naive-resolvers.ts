@@ -25,6 +25,20 @@ const b64 = (text: string): string => Buffer.from(text).toString('base64url');
 const STATES = ['PENDING_ACTIVATION', 'ENABLED', 'DISABLED', 'PENDING_DELETION', 'PENDING_IMPORT'];
 const iso = (ms: string | undefined): string | null => (ms === undefined || ms === '' ? null : new Date(Number(ms)).toISOString());
 
+/** Each Grant scalar field from a KMS grant: shared by the naive peers and the proxy, so all answer the same JSON. */
+export const GRANT_FIELDS = {
+  id: (g) => b64(`Grant:${g.key_id}:${g.grant_id}`),
+  grantId: (g) => g.grant_id,
+  keyId: (g) => g.key_id,
+  name: (g) => g.name ?? null,
+  granteePrincipal: (g) => g.grantee_principal ?? null,
+  granteePrincipalType: (g) => (g.grantee_principal_type ?? 'user').toUpperCase(),
+  operations: (g) => g.operations.map((op) => op.toUpperCase().replaceAll('-', '_')),
+  issuingPrincipal: (g) => g.issuing_principal ?? null,
+  retiringPrincipal: (g) => g.retiring_principal ?? null,
+  createdAt: (g) => iso(g.creation_date),
+} satisfies Record<string, (g: KmsGrant) => unknown>;
+
 interface PageArgs {
   first?: number | null;
   after?: string | null;
@@ -77,16 +91,7 @@ export const resolvers: {
   },
   Node: { __resolveType: (value) => ('grant_id' in value ? 'Grant' : 'Key') },
   Grant: {
-    id: (g) => b64(`Grant:${g.key_id}:${g.grant_id}`),
-    grantId: (g) => g.grant_id,
-    keyId: (g) => g.key_id,
-    name: (g) => g.name ?? null,
-    granteePrincipal: (g) => g.grantee_principal ?? null,
-    granteePrincipalType: (g) => (g.grantee_principal_type ?? 'user').toUpperCase(),
-    operations: (g) => g.operations.map((op) => op.toUpperCase().replaceAll('-', '_')),
-    issuingPrincipal: (g) => g.issuing_principal ?? null,
-    retiringPrincipal: (g) => g.retiring_principal ?? null,
-    createdAt: (g) => iso(g.creation_date),
+    ...GRANT_FIELDS,
     // The naive part: one describe-key per grant, no batching, no per-request cache.
     key: async (g, _, { kms }) => (await kms<KmsDescribeKeyResponse>('describe-key', { key_id: g.key_id })).key_info,
   },

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config.ts';
-import type { KmsGrant } from '../../src/kms/types.ts';
+import { KMS_GRANT_OPERATIONS, type KmsGrant } from '../../src/kms/types.ts';
 import { DEMO, startEmulatorStack, useEmulatorStack } from '../support/emulatorStack.ts';
 import { errorSummary, expectedError, gql } from '../support/gateway.ts';
 
@@ -66,17 +66,7 @@ describe('kms/attempt: a KMS reply is read within bounds', () => {
         grant_id: 'f'.repeat(64),
         grantee_principal: 'a'.repeat(64),
         grantee_principal_type: 'domain',
-        operations: [
-          'create-datakey',
-          'create-datakey-without-plaintext',
-          'encrypt-datakey',
-          'decrypt-datakey',
-          'describe-key',
-          'create-grant',
-          'retire-grant',
-          'encrypt-data',
-          'decrypt-data',
-        ],
+        operations: [...KMS_GRANT_OPERATIONS],
         issuing_principal: 'b'.repeat(64),
         retiring_principal: 'c'.repeat(64),
         creation_date: '1700000000000',
