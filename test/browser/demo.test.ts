@@ -52,16 +52,22 @@ describeInChromium('demo page at / (client/demo/, headless Chromium)', () => {
     });
   });
 
+  /** Clicks "Revoke" on the row of `grantId` and waits for the confirmation dialog. */
+  const askToRevoke = async (page: typeof session.tab.page, grantId: string) => {
+    await grantsBody()
+      .locator(`tr[data-grant-id="${grantId}"]`)
+      .getByRole('button', { name: /^Revoke grant/ })
+      .click();
+    const dialog = page.getByRole('dialog', { name: 'Revoke this grant?' });
+    await dialog.waitFor();
+    return dialog;
+  };
+
   describe('revoking', () => {
     it('asks first, and revokes nothing on "Cancel"', async () => {
       const { page } = session.tab;
-      const [, target] = await rowIds(grantsBody(), 'data-grant-id');
-      await grantsBody()
-        .locator(`tr[data-grant-id="${target}"]`)
-        .getByRole('button', { name: /^Revoke grant/ })
-        .click();
-      const dialog = page.getByRole('dialog', { name: 'Revoke this grant?' });
-      await dialog.waitFor();
+      const [, target = ''] = await rowIds(grantsBody(), 'data-grant-id');
+      const dialog = await askToRevoke(page, target);
       expect(await dialog.innerText()).toContain(target);
       await dialog.getByRole('button', { name: 'Cancel' }).click();
       await expect.poll(() => status().innerText()).toBe('Nothing revoked.');
@@ -73,14 +79,8 @@ describeInChromium('demo page at / (client/demo/, headless Chromium)', () => {
 
     it('revokes after "Revoke": the row disappears, and KMS no longer lists the grant', async () => {
       const { page } = session.tab;
-      const [, , target] = await rowIds(grantsBody(), 'data-grant-id');
-      if (target === undefined) throw new Error('no third row');
-      await grantsBody()
-        .locator(`tr[data-grant-id="${target}"]`)
-        .getByRole('button', { name: /^Revoke grant/ })
-        .click();
-      const dialog = page.getByRole('dialog', { name: 'Revoke this grant?' });
-      await dialog.waitFor();
+      const [, , target = ''] = await rowIds(grantsBody(), 'data-grant-id');
+      const dialog = await askToRevoke(page, target);
       await screenshot(page, 'demo-revoke-dialog');
       await dialog.getByRole('button', { name: 'Revoke' }).click();
       await expect.poll(() => status().innerText()).toMatch(/^Revoked grant /);

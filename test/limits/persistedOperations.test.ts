@@ -68,6 +68,18 @@ async function answer(gw: RunningGateway, body: string) {
   return { status, data, errors: errors?.map((e) => ({ code: e.extensions?.code, message: e.message })) };
 }
 
+/** Status, errors and how many grants an answer of a `grants` page holds. */
+function pageSummary(result: { status: number; errors?: unknown; data?: unknown }): {
+  status: number;
+  errors: unknown;
+  edges: number | undefined;
+} {
+  return {
+    status: result.status,
+    errors: result.errors,
+    edges: (result.data as { grants?: { edges: unknown[] } } | undefined)?.grants?.edges.length,
+  };
+}
 describe('persisted operations (server/limits/persistedOperations.ts)', () => {
   it('runs a listed document by its hash, as extensions.persistedQuery or as documentId, with the same answer as its text', async () => {
     const asText = await answer(open, JSON.stringify({ query: LISTED, variables: { k: KEY } }));
@@ -93,29 +105,13 @@ describe('persisted operations (server/limits/persistedOperations.ts)', () => {
   it('runs the documents of the project list by default (client/generated, `__meta__.hash` of each typed document)', async () => {
     const hash = (KeyGrantsDocument as unknown as { __meta__: { hash: string } }).__meta__.hash;
     const result = await answer(projectList, JSON.stringify({ documentId: hash, variables: { keyId: KEY, first: 2 } }));
-    expect({
-      status: result.status,
-      errors: result.errors,
-      edges: (result.data as { grants: { edges: unknown[] } }).grants.edges.length,
-    }).toEqual({
-      status: 200,
-      errors: undefined,
-      edges: 2,
-    });
+    expect(pageSummary(result)).toEqual({ status: 200, errors: undefined, edges: 2 });
   });
 
   describe('PERSISTED_OPERATIONS_ONLY', () => {
     it('runs a listed document by hash', async () => {
       const result = await answer(only, byHash(hex(LISTED), { k: KEY }));
-      expect({
-        status: result.status,
-        errors: result.errors,
-        edges: (result.data as { grants: { edges: unknown[] } }).grants.edges.length,
-      }).toEqual({
-        status: 200,
-        errors: undefined,
-        edges: 3,
-      });
+      expect(pageSummary(result)).toEqual({ status: 200, errors: undefined, edges: 3 });
     });
 
     it.each([
