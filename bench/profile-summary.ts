@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { packageOf } from './packageOf.ts';
 
 interface ProfileNode {
   id: number;
@@ -19,19 +20,6 @@ interface Profile {
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
-}
-
-/** Which package (or our own source folder, or V8/node) a script URL belongs to. */
-export function packageOf(url: string, name: string): string {
-  if (url === '') return name === '(garbage collector)' ? 'GC' : name.startsWith('(') ? name : 'native/V8 builtins';
-  if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
-  const nm = url.lastIndexOf('node_modules/');
-  if (nm >= 0) {
-    const rest = url.slice(nm + 13).split('/');
-    return rest[0]?.startsWith('@') ? `${rest[0]}/${rest[1]}` : (rest[0] ?? '?');
-  }
-  const src = /\/(src|bench)\/(.*)$/.exec(url);
-  return src ? `ours: ${src[1]}/${src[2]?.split('/')[0]}` : url;
 }
 
 const [file, topArg, skipArg, focus] = process.argv.slice(2);
