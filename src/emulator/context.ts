@@ -14,7 +14,7 @@ export interface ReceivedRequest {
   /** Header names lower-cased, as node parses them. */
   headers: Readonly<Record<string, string | string[] | undefined>>;
   /** The JSON body, or undefined when it is not a JSON object. */
-  body: Record<string, unknown> | undefined;
+  body: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** Behaviour switches of one emulator instance, changeable while it runs. */

@@ -9,7 +9,7 @@ import { authenticate } from '../auth/authenticate.ts';
 import type { ActionHandler, EmulatorDeps } from '../context.ts';
 import { errors } from '../errors.ts';
 import { injectFault } from '../fault-inject.ts';
-import { checkSequence, parseJsonObject } from '../validation.ts';
+import { type Body, checkSequence, parseJsonObject } from '../validation.ts';
 import { grantActions } from './grants.ts';
 import { keyActions } from './keys.ts';
 
@@ -24,18 +24,20 @@ export function registerKmsRoutes(app: FastifyInstance, deps: EmulatorDeps): voi
     const handler = Object.hasOwn(KMS_ACTIONS, action) ? KMS_ACTIONS[action] : undefined;
     if (handler === undefined) throw errors.noSuchApi();
     if (request.method !== 'POST') throw errors.methodNotAllowed(request.method);
-    const json = jsonObjectOrUndefined(request.body);
+    const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    // Parsed once: for the request log and per-key faults now, for the action after authentication.
+    const json = parsedOrUndefined(raw);
     deps.requests.push({ action, headers: request.headers, body: json });
     const keyId = json?.['key_id'];
     const rule = deps.faults.take(action, typeof keyId === 'string' ? keyId : undefined);
     if (rule !== undefined && (await injectFault(rule, reply, request.id))) return reply;
-    const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const caller = authenticate(
       { method: request.method, rawUrl: request.raw.url ?? request.url, headers: request.headers, body: raw },
       projectId,
       { state: deps.store.state, codec: deps.codec, now: deps.now() },
     );
-    const received = parseJsonObject(raw);
+    // A body that did not parse is parsed again only to raise KMS's error for it.
+    const received = json ?? parseJsonObject(raw);
     checkSequence(received);
     if (!LISTS.has(action)) return (await handler({ caller, body: received, deps })) ?? {};
     // Lists: markers translated both ways (markers.ts), and answers cached when asked to.
@@ -56,10 +58,9 @@ export function registerKmsRoutes(app: FastifyInstance, deps: EmulatorDeps): voi
 /** The paged list actions. */
 const LISTS = new Set(['list-grants', 'list-retirable-grants', 'list-keys']);
 
-function jsonObjectOrUndefined(raw: unknown): Record<string, unknown> | undefined {
+function parsedOrUndefined(raw: Buffer): Body | undefined {
   try {
-    const value: unknown = JSON.parse(Buffer.isBuffer(raw) ? raw.toString('utf8') : '');
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return parseJsonObject(raw);
   } catch {
     return undefined;
   }
