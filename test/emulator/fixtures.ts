@@ -3,6 +3,18 @@
  */
 import { DEMO, DEMO_EPOCH_MS } from '../../src/emulator/seed.ts';
 
+/** What an enabled AES_256 key made by KMS reports beside its identity (pinned here, not read from the emulator). */
+export const ENABLED_AES_KEY = {
+  key_spec: 'AES_256',
+  key_usage: 'ENCRYPT_DECRYPT',
+  scheduled_deletion_date: '',
+  key_state: '2',
+  default_key_flag: '0',
+  key_type: '1',
+  expiration_time: '',
+  origin: 'kms',
+} as const;
+
 /** The clock the grant tests run the emulator at. */
 export const NOW = Date.UTC(2025, 5, 1, 12, 0, 0);
 const { alice, bob } = DEMO.users;

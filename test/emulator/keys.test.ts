@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO, DEMO_EPOCH_MS } from '../../src/emulator/seed.ts';
-import { NOW } from './fixtures.ts';
+import { ENABLED_AES_KEY, NOW } from './fixtures.ts';
 import { useEmulator } from './session.ts';
 import { kms, kmsError } from './support.ts';
 
@@ -12,16 +12,9 @@ const APP_KEY_INFO = {
   domain_id: DEMO.domain.id,
   key_alias: 'demo-app',
   realm: 'cn-north-4',
-  key_spec: 'AES_256',
-  key_usage: 'ENCRYPT_DECRYPT',
+  ...ENABLED_AES_KEY,
   key_description: 'demo key demo-app',
   creation_date: String(DEMO_EPOCH_MS + 1000),
-  scheduled_deletion_date: '',
-  key_state: '2',
-  default_key_flag: '0',
-  key_type: '1',
-  expiration_time: '',
-  origin: 'kms',
   key_rotation_enabled: 'false',
   sys_enterprise_project_id: '0',
   keystore_id: '0',

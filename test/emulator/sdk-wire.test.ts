@@ -12,6 +12,7 @@ import { startEmulator } from '../../src/emulator/index.ts';
 import type { RunningEmulator } from '../../src/emulator/index.ts';
 import { DEMO_EPOCH_MS } from '../../src/emulator/seed.ts';
 import type { State } from '../../src/emulator/state.ts';
+import { ENABLED_AES_KEY } from './fixtures.ts';
 
 const PROJECT = '0123456789abcdef0123456789abcdef';
 const KEY_ID = '0d0466b0-e727-4d9c-b35d-f84bb474a37f';
@@ -43,16 +44,9 @@ const SEED: State = {
         domain_id: 'd0000000000000000000000000000001',
         key_alias: 'vector-key',
         realm: 'cn-north-4',
-        key_spec: 'AES_256',
-        key_usage: 'ENCRYPT_DECRYPT',
+        ...ENABLED_AES_KEY,
         key_description: '',
         creation_date: String(DEMO_EPOCH_MS),
-        scheduled_deletion_date: '',
-        key_state: '2',
-        default_key_flag: '0',
-        key_type: '1',
-        expiration_time: '',
-        origin: 'kms',
       },
     },
   ],
